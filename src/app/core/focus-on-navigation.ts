@@ -1,0 +1,35 @@
+import { Injectable, afterNextRender, inject, Injector } from '@angular/core';
+import { NavigationEnd, Router } from '@angular/router';
+import { filter } from 'rxjs';
+
+/**
+ * After a route change, focus moves to the new page's `h1`, so a screen reader hears the new page
+ * and a keyboard user starts at its top. The first load keeps the browser's own focus.
+ */
+@Injectable({ providedIn: 'root' })
+export class FocusOnNavigation {
+  private readonly router = inject(Router);
+  private readonly injector = inject(Injector);
+
+  start(): void {
+    let first = true;
+    this.router.events.pipe(filter((event) => event instanceof NavigationEnd)).subscribe(() => {
+      if (first) {
+        first = false;
+        return;
+      }
+      afterNextRender(() => focusHeading(), { injector: this.injector });
+    });
+  }
+}
+
+/** Focuses the page's `h1`, waiting a little for lazy pages that render it after their data. */
+export function focusHeading(attempts = 20): void {
+  const heading = document.querySelector<HTMLElement>('main h1');
+  if (heading) {
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: false });
+  } else if (attempts > 0) {
+    setTimeout(() => focusHeading(attempts - 1), 50);
+  }
+}

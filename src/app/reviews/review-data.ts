@@ -1,0 +1,128 @@
+import { Injectable, inject } from '@angular/core';
+import { Observable, concat, defer, from, map, merge, switchMap } from 'rxjs';
+import type { Review } from '../../shared/api';
+import { HttpError, NetworkError } from '../../shared/api-client';
+import type { OfflineReview, OutboxStatus } from '../../shared/db-schema';
+import { Api } from '../core/api';
+import { Database } from '../core/database';
+import { type Loaded, ready } from '../core/loaded';
+import { Outbox, type ReviewDraft } from '../sync/outbox';
+import { SyncEvents } from '../sync/sync-events';
+
+/** A review as the page shows it: from the server, or still in this device's outbox. */
+export interface ReviewItem {
+  /** Stable across the move from outbox to server, for `@for` tracking. */
+  readonly key: string;
+  readonly id?: number;
+  readonly localId?: number;
+  readonly name: string;
+  readonly rating: number;
+  readonly comments: string;
+  readonly createdAt: string;
+  readonly sync: 'synced' | OutboxStatus;
+  /** Why the server refused it, when `sync` is 'failed'. */
+  readonly error?: string;
+}
+
+@Injectable({ providedIn: 'root' })
+export class ReviewData {
+  private readonly database = inject(Database);
+  private readonly api = inject(Api);
+  private readonly events = inject(SyncEvents);
+  private readonly outbox = inject(Outbox);
+
+  /** The server's reviews merged with this device's queued ones, newest first. */
+  forRestaurant(restaurantId: number): Observable<Loaded<ReviewItem[]>> {
+    return defer(() => {
+      let stale = true;
+      const read = () => from(this.readLocal(restaurantId));
+      const cached = read().pipe(switchMap((items) => (items.length ? [ready(items, true)] : [])));
+      const fresh = from(this.refresh(restaurantId)).pipe(
+        switchMap((ok) => {
+          stale = !ok;
+          return read();
+        }),
+        map((items): Loaded<ReviewItem[]> => (items.length || !stale ? ready(items, stale) : { state: 'unavailable' })),
+      );
+      const changes = this.events.messages$.pipe(
+        switchMap(() => read()),
+        map((items) => ready(items, stale)),
+      );
+      return merge(concat(cached, fresh), changes);
+    });
+  }
+
+  add(draft: ReviewDraft): Promise<OfflineReview> {
+    return this.outbox.addReview(draft);
+  }
+
+  retry(localId: number): Promise<void> {
+    return this.outbox.retryReview(localId);
+  }
+
+  discard(localId: number): Promise<void> {
+    return this.outbox.discardReview(localId);
+  }
+
+  private async readLocal(restaurantId: number): Promise<ReviewItem[]> {
+    const db = await this.database.get();
+    const tx = db.transaction(['reviews', 'offline-reviews']);
+    const [synced, queued] = await Promise.all([
+      tx.objectStore('reviews').index('restaurant_id').getAll(restaurantId),
+      tx.objectStore('offline-reviews').index('restaurant_id').getAll(restaurantId),
+    ]);
+    const delivered = new Set(synced.map((r) => r.client_id).filter(Boolean));
+    const items = [
+      ...synced.map(fromServer),
+      ...queued.filter((r) => !delivered.has(r.client_id)).map(fromOutbox),
+    ];
+    return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || (b.id ?? 0) - (a.id ?? 0));
+  }
+
+  /** Replaces this restaurant's cached reviews with the server's list. */
+  private async refresh(restaurantId: number): Promise<boolean> {
+    try {
+      const reviews = await this.api.reviewsOf(restaurantId, { timeoutMs: 15_000 });
+      const db = await this.database.get();
+      const tx = db.transaction('reviews', 'readwrite');
+      const index = tx.store.index('restaurant_id');
+      const current = new Set(reviews.map((r) => r.id));
+      const writes: Promise<unknown>[] = [];
+      for (let cursor = await index.openCursor(restaurantId); cursor; cursor = await cursor.continue()) {
+        if (!current.has(cursor.value.id)) writes.push(cursor.delete());
+      }
+      writes.push(...reviews.map((review) => tx.store.put(review)));
+      await Promise.all(writes);
+      await tx.done;
+      return true;
+    } catch (error) {
+      if (error instanceof NetworkError || error instanceof HttpError) return false;
+      throw error;
+    }
+  }
+}
+
+function fromServer(review: Review): ReviewItem {
+  return {
+    key: review.client_id ?? `server-${review.id}`,
+    id: review.id,
+    name: review.name,
+    rating: review.rating,
+    comments: review.comments,
+    createdAt: review.createdAt,
+    sync: 'synced',
+  };
+}
+
+function fromOutbox(record: OfflineReview): ReviewItem {
+  return {
+    key: record.client_id,
+    localId: record.local_id,
+    name: record.name,
+    rating: record.rating,
+    comments: record.comments,
+    createdAt: record.createdAt,
+    sync: record.status,
+    error: record.error,
+  };
+}

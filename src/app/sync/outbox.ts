@@ -1,0 +1,201 @@
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import type { NewReview } from '../../shared/api';
+import type { OfflineReview } from '../../shared/db-schema';
+import { RetryLaterError, countPending, replayOutbox } from '../../shared/replay';
+import { SYNC_TAGS, type SyncTag } from '../../shared/sync-protocol';
+import { newUuid } from '../../shared/uuid';
+import { Api } from '../core/api';
+import { Database } from '../core/database';
+import { Connectivity } from './connectivity';
+import { SyncEvents } from './sync-events';
+
+/** A review as the person wrote it, before it has a client id or a place in the outbox. */
+export type ReviewDraft = Omit<NewReview, 'client_id'>;
+
+/** While the app is open, a replay is also tried this often: it bridges browser back-off. */
+const PERIODIC_REPLAY_MS = 30_000;
+
+interface SyncCapableRegistration extends ServiceWorkerRegistration {
+  sync: { register(tag: string): Promise<void> };
+}
+
+/**
+ * The only way a write leaves the app: first into IndexedDB, then out to the server.
+ *
+ * Where Background Sync exists and the worker controls the page, the worker delivers (so a closed
+ * tab still sends). Elsewhere the page replays the same outbox with the same code: at once, on
+ * `online`, at start, and periodically while open. A Web Lock inside `replayOutbox` keeps the two
+ * from ever running together.
+ */
+@Injectable({ providedIn: 'root' })
+export class Outbox {
+  private readonly database = inject(Database);
+  private readonly api = inject(Api);
+  private readonly events = inject(SyncEvents);
+  private readonly connectivity = inject(Connectivity);
+
+  private readonly counts = signal({ favorites: 0, reviews: 0, failed: 0 });
+  /** Changes queued and not yet confirmed by the server. */
+  readonly pendingCount = computed(() => this.counts().favorites + this.counts().reviews);
+  /** Changes the server refused; they wait for the person to retry or discard them. */
+  readonly failedCount = computed(() => this.counts().failed);
+
+  private replaying?: Promise<void>;
+  private replayAgain = false;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private askedForPersistence = false;
+
+  constructor() {
+    this.events.messages$.pipe(takeUntilDestroyed()).subscribe(() => void this.refreshCounts());
+    const onOnline = () => void this.resume();
+    addEventListener('online', onOnline);
+    const timer = setInterval(() => {
+      if (this.pendingCount() && this.connectivity.online()) void this.replayHere();
+    }, PERIODIC_REPLAY_MS);
+    inject(DestroyRef).onDestroy(() => {
+      removeEventListener('online', onOnline);
+      clearInterval(timer);
+      clearTimeout(this.retryTimer);
+    });
+  }
+
+  /** At app start: whatever a previous visit left queued is sent again. */
+  async start(): Promise<void> {
+    await this.refreshCounts();
+    await this.resume();
+  }
+
+  async setFavorite(restaurantId: number, isFavorite: boolean): Promise<void> {
+    const db = await this.database.get();
+    const tx = db.transaction(['restaurants', 'offline-favorites'], 'readwrite');
+    const restaurants = tx.objectStore('restaurants');
+    const restaurant = await restaurants.get(restaurantId);
+    if (restaurant) await restaurants.put({ ...restaurant, is_favorite: isFavorite, updatedAt: new Date().toISOString() });
+    await tx.objectStore('offline-favorites').put({
+      restaurant_id: restaurantId,
+      is_favorite: isFavorite,
+      stamp: newUuid(),
+      queuedAt: new Date().toISOString(),
+      status: 'pending',
+    });
+    await tx.done;
+    this.queued(SYNC_TAGS.favorites);
+  }
+
+  async addReview(draft: ReviewDraft): Promise<OfflineReview> {
+    const db = await this.database.get();
+    const record: OfflineReview = {
+      ...draft,
+      client_id: newUuid(),
+      createdAt: new Date().toISOString(),
+      status: 'pending',
+      attempts: 0,
+    };
+    record.local_id = await db.add('offline-reviews', record);
+    this.queued(SYNC_TAGS.reviews);
+    return record;
+  }
+
+  /** Sends a refused review again, as it is (the server may have changed its mind, e.g. a new restaurant). */
+  async retryReview(localId: number): Promise<void> {
+    const db = await this.database.get();
+    const record = await db.get('offline-reviews', localId);
+    if (!record) return;
+    await db.put('offline-reviews', { ...record, status: 'pending', error: undefined });
+    this.queued(SYNC_TAGS.reviews);
+  }
+
+  async discardReview(localId: number): Promise<void> {
+    const db = await this.database.get();
+    await db.delete('offline-reviews', localId);
+    this.events.publish({ type: 'changed' });
+  }
+
+  async retryFavorite(restaurantId: number): Promise<void> {
+    const db = await this.database.get();
+    const record = await db.get('offline-favorites', restaurantId);
+    if (!record) return;
+    await db.put('offline-favorites', { ...record, status: 'pending', error: undefined });
+    this.queued(SYNC_TAGS.favorites);
+  }
+
+  async discardFavorite(restaurantId: number): Promise<void> {
+    const db = await this.database.get();
+    await db.delete('offline-favorites', restaurantId);
+    this.events.publish({ type: 'changed' });
+  }
+
+  private queued(tag: SyncTag): void {
+    this.events.publish({ type: 'changed' });
+    this.askForPersistence();
+    void this.deliver(tag);
+  }
+
+  /** Background Sync if we have it, else the page sends itself. */
+  private async deliver(tag: SyncTag): Promise<void> {
+    if (!(await this.registerSync(tag))) await this.replayHere();
+  }
+
+  /** Registers the tags again for what is queued, or replays here without Background Sync. */
+  private async resume(): Promise<void> {
+    const db = await this.database.get();
+    const { favorites, reviews } = await countPending(db);
+    if (favorites) await this.deliver(SYNC_TAGS.favorites);
+    if (reviews) await this.deliver(SYNC_TAGS.reviews);
+  }
+
+  private async registerSync(tag: SyncTag): Promise<boolean> {
+    if (!('serviceWorker' in navigator) || !navigator.serviceWorker.controller) return false;
+    const registration = (await navigator.serviceWorker.ready) as Partial<SyncCapableRegistration>;
+    if (!registration.sync) return false;
+    try {
+      await registration.sync.register(tag);
+      return true;
+    } catch {
+      // Denied (e.g. by a permission policy): the page sends instead.
+      return false;
+    }
+  }
+
+  /** One replay at a time from this tab; a request during a replay runs one more right after it. */
+  replayHere(): Promise<void> {
+    if (this.replaying) {
+      this.replayAgain = true;
+      return this.replaying;
+    }
+    this.replaying = this.runReplays().finally(() => (this.replaying = undefined));
+    return this.replaying;
+  }
+
+  private async runReplays(): Promise<void> {
+    do {
+      this.replayAgain = false;
+      try {
+        const db = await this.database.get();
+        await replayOutbox({ db, api: this.api, notify: (message) => this.events.publish(message) });
+      } catch (error) {
+        if (!(error instanceof RetryLaterError)) throw error;
+        // Kept for later: honour the server's Retry-After, else the periodic replay picks it up.
+        if (error.outcome.retryAfterMs) this.scheduleRetry(error.outcome.retryAfterMs);
+        return;
+      }
+    } while (this.replayAgain);
+  }
+
+  private scheduleRetry(delayMs: number): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.replayHere(), delayMs + 50);
+  }
+
+  private async refreshCounts(): Promise<void> {
+    this.counts.set(await countPending(await this.database.get()));
+  }
+
+  /** Queued writes live in IndexedDB: ask the browser not to evict it under storage pressure. */
+  private askForPersistence(): void {
+    if (this.askedForPersistence) return;
+    this.askedForPersistence = true;
+    void navigator.storage?.persist?.().catch(() => false);
+  }
+}

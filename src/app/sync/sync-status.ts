@@ -1,0 +1,48 @@
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { plural, describeReplay } from '../../shared/sync-protocol';
+import { Toaster } from '../core/toaster';
+import { Connectivity } from './connectivity';
+import { Outbox } from './outbox';
+import { SyncEvents } from './sync-events';
+
+/**
+ * "Offline" and "N changes waiting to sync", in a status region; also turns every replay's
+ * result, from this tab or the worker, into a polite toast.
+ */
+@Component({
+  selector: 'app-sync-status',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { role: 'status', class: 'sync-status', '[class.is-quiet]': '!text()' },
+  template: `
+    @if (text(); as text) {
+      <span class="sync-dot" [class.offline]="!connectivity.online()" aria-hidden="true"></span>
+      <span class="sync-text">{{ text }}</span>
+    }
+  `,
+})
+export class SyncStatus {
+  protected readonly connectivity = inject(Connectivity);
+  private readonly outbox = inject(Outbox);
+
+  protected readonly text = computed(() => {
+    const parts: string[] = [];
+    if (!this.connectivity.online()) parts.push('Offline');
+    const pending = this.outbox.pendingCount();
+    if (pending) parts.push(`${plural(pending, 'change')} waiting to sync`);
+    const failed = this.outbox.failedCount();
+    if (failed) parts.push(`${plural(failed, 'change')} not sent`);
+    return parts.join(' · ');
+  });
+
+  constructor() {
+    const toaster = inject(Toaster);
+    inject(SyncEvents)
+      .messages$.pipe(takeUntilDestroyed())
+      .subscribe((message) => {
+        if (message.type !== 'replayed') return;
+        const text = describeReplay(message);
+        if (text) toaster.show(text);
+      });
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * A fetch-based client for the REST contract, shared by the app and the service worker.
+ *
+ * It sends no custom request headers, so it also works against the original stage-3 server,
+ * whose CORS allows only `content-type`. Everything it returns is normalized.
+ */
+import {
+  type ApiError,
+  type CreatedReview,
+  type NewReview,
+  type Restaurant,
+  type Review,
+  apiPaths,
+  normalizeRestaurant,
+  normalizeReview,
+} from './api';
+
+/** The server answered, and said no. `retryable` covers 5xx (ngsw's made-up 504 included) and 429. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+    /** From `Retry-After`, in milliseconds. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+
+  get retryable(): boolean {
+    return this.status >= 500 || this.status === 429 || this.status === 408;
+  }
+}
+
+/** The request never got an answer: offline, refused, reset or timed out. It may have arrived. */
+export class NetworkError extends Error {
+  constructor(message: string, readonly timedOut = false) {
+    super(message);
+    this.name = 'NetworkError';
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof HttpError && error.retryable);
+}
+
+/** Header value in seconds or as an HTTP date → milliseconds from now. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Abort and report a (possibly delivered) NetworkError after this long. */
+  timeoutMs?: number;
+}
+
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  async restaurants(options: RequestOptions & { updatedSince?: string } = {}): Promise<Restaurant[]> {
+    const query = options.updatedSince ? `?updated_since=${encodeURIComponent(options.updatedSince)}` : '';
+    const body = await this.json<unknown[]>(apiPaths.restaurants() + query, { method: 'GET' }, options);
+    return body.map((raw) => normalizeRestaurant(raw as object));
+  }
+
+  /** `undefined` when the server says the restaurant does not exist. */
+  async restaurant(id: number, options: RequestOptions = {}): Promise<Restaurant | undefined> {
+    try {
+      return normalizeRestaurant(await this.json<object>(apiPaths.restaurant(id), { method: 'GET' }, options));
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async reviewsOf(restaurantId: number, options: RequestOptions = {}): Promise<Review[]> {
+    const body = await this.json<unknown[]>(apiPaths.reviewsOf(restaurantId), { method: 'GET' }, options);
+    return body.map((raw) => normalizeReview(raw as object));
+  }
+
+  async setFavorite(id: number, isFavorite: boolean, options: RequestOptions = {}): Promise<Restaurant> {
+    return normalizeRestaurant(await this.json<object>(apiPaths.favorite(id, isFavorite), { method: 'PUT' }, options));
+  }
+
+  /** POSTs a review. `edit_token` is kept when the server returns one (ours does). */
+  async createReview(review: NewReview, options: RequestOptions = {}): Promise<CreatedReview> {
+    const raw = await this.json<CreatedReview>(
+      apiPaths.reviews(),
+      // A JSON content type triggers no preflight problem: the classic CORS allows `content-type`.
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(review) },
+      options,
+    );
+    const created: CreatedReview = normalizeReview(raw);
+    if (typeof raw.edit_token === 'string') created.edit_token = raw.edit_token;
+    return created;
+  }
+
+  private async json<T>(path: string, init: RequestInit, options: RequestOptions): Promise<T> {
+    const response = await this.send(path, init, options);
+    if (!response.ok) throw await toHttpError(response);
+    try {
+      return (await response.json()) as T;
+    } catch {
+      // A body cut off mid-way is a transport failure, not a verdict from the server.
+      throw new NetworkError(`The answer to ${init.method} ${path} was cut off`);
+    }
+  }
+
+  private async send(path: string, init: RequestInit, { signal, timeoutMs }: RequestOptions): Promise<Response> {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    let timedOut = false;
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs)
+      : undefined;
+    try {
+      return await this.fetchFn(this.baseUrl + path, { ...init, cache: 'no-store', signal: controller.signal });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      const reason = timedOut ? `timed out after ${timeoutMs} ms` : (error as Error)?.message || 'network error';
+      throw new NetworkError(`${init.method} ${path} failed: ${reason}`, timedOut);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+}
+
+async function toHttpError(response: Response): Promise<HttpError> {
+  let message = `${response.status} ${response.statusText}`.trim();
+  let field: string | undefined;
+  try {
+    const body = (await response.json()) as Partial<ApiError>;
+    if (typeof body.message === 'string' && body.message) message = body.message;
+    if (typeof body.field === 'string') field = body.field;
+  } catch {
+    // Not JSON (ngsw's 504, a proxy's HTML page): the status line is all we have.
+  }
+  return new HttpError(response.status, message, field, parseRetryAfter(response.headers.get('retry-after')));
+}

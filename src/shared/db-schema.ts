@@ -1,0 +1,90 @@
+/**
+ * The one owner of the IndexedDB schema: name, version, stores and upgrade.
+ * The app and the service worker both open the database through `openAppDb`, so a new worker
+ * (ngsw takes over open tabs at once) and an old tab can never disagree about its shape.
+ */
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { Restaurant, Review } from './api';
+
+export const DB_NAME = 'restaurant-reviews';
+export const DB_VERSION = 1;
+
+export type OutboxStatus = 'pending' | 'failed';
+
+/** The latest favorite wish for one restaurant. One record per restaurant: the last toggle wins. */
+export interface OfflineFavorite {
+  restaurant_id: number;
+  is_favorite: boolean;
+  /**
+   * Changes on every toggle. The replayer deletes the record only if the stamp is still the one
+   * it sent, so a toggle made while a PUT was in flight is not lost.
+   */
+  stamp: string;
+  queuedAt: string;
+  status: OutboxStatus;
+  error?: string;
+}
+
+/** A review written by this person that the server has not confirmed yet. */
+export interface OfflineReview {
+  /** Auto-increment key; absent until stored. */
+  local_id?: number;
+  /** Client UUID: makes a re-sent POST harmless on our server, and findable on the original one. */
+  client_id: string;
+  restaurant_id: number;
+  name: string;
+  rating: number;
+  comments: string;
+  createdAt: string;
+  status: OutboxStatus;
+  /** The server's message when it refused the review for good. */
+  error?: string;
+  attempts: number;
+  /**
+   * Set when a send may have reached the server without our seeing the answer (timeout, reset).
+   * Before sending again, the replayer looks for `client_id` among the restaurant's reviews.
+   */
+  uncertain?: boolean;
+}
+
+/** Small key/value facts the app and the worker share (sync cursors, back-off deadlines). */
+export interface MetaRecord {
+  key: string;
+  value: unknown;
+}
+
+export interface AppDbSchema extends DBSchema {
+  restaurants: { key: number; value: Restaurant };
+  reviews: { key: number; value: Review; indexes: { restaurant_id: number } };
+  'offline-favorites': { key: number; value: OfflineFavorite };
+  'offline-reviews': { key: number; value: OfflineReview; indexes: { restaurant_id: number } };
+  meta: { key: string; value: MetaRecord };
+}
+
+export type AppDb = IDBPDatabase<AppDbSchema>;
+export type StoreName = 'restaurants' | 'reviews' | 'offline-favorites' | 'offline-reviews' | 'meta';
+
+/** Opens (and creates or upgrades) the database. Each upgrade step runs once, in order. */
+export function openAppDb(name = DB_NAME): Promise<AppDb> {
+  return openDB<AppDbSchema>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      // Fall through on purpose: a fresh install runs every step, an old one only the new steps.
+      switch (oldVersion) {
+        case 0: {
+          db.createObjectStore('restaurants', { keyPath: 'id' });
+          db.createObjectStore('reviews', { keyPath: 'id' }).createIndex('restaurant_id', 'restaurant_id');
+          db.createObjectStore('offline-favorites', { keyPath: 'restaurant_id' });
+          db.createObjectStore('offline-reviews', { keyPath: 'local_id', autoIncrement: true }).createIndex(
+            'restaurant_id',
+            'restaurant_id',
+          );
+          db.createObjectStore('meta', { keyPath: 'key' });
+        }
+      }
+    },
+    // Another context (a new worker or tab) wants a newer schema: let it, and reopen lazily.
+    blocking(_current, _blocked, event) {
+      (event.target as IDBDatabase).close();
+    },
+  });
+}

@@ -1,0 +1,311 @@
+/**
+ * Replays the outbox (`offline-favorites`, `offline-reviews`) against the API.
+ *
+ * One implementation for both replayers: the service worker's `sync` handler and the page's
+ * fallback where Background Sync is missing. A Web Lock makes sure only one of them runs at once.
+ *
+ * Delivery is at-least-once on the wire and exactly-once in effect:
+ * - every review carries a client UUID, which our server uses to answer a re-sent POST with the
+ *   stored review instead of a new one;
+ * - a review that was already tried once (the answer may have been lost: timeout, reset, a closed
+ *   tab) is first looked up by its UUID among the restaurant's reviews, which covers servers that
+ *   ignore the UUID, such as the original stage-3 server.
+ */
+import type { Restaurant, Review } from './api';
+import { ApiClient, HttpError, isRetryable } from './api-client';
+import type { AppDb, OfflineFavorite, OfflineReview } from './db-schema';
+import { REPLAY_LOCK, type SyncMessage } from './sync-protocol';
+
+export interface ReplayOptions {
+  db: AppDb;
+  api: ApiClient;
+  /** Replay only one part of the outbox (one sync tag); both when omitted. */
+  only?: 'favorites' | 'reviews';
+  /** Per request. Long enough for a slow server, short enough not to hang a sync event. */
+  timeoutMs?: number;
+  /** Reviews in flight at once. */
+  concurrency?: number;
+  notify?: (message: SyncMessage) => void;
+  now?: () => number;
+}
+
+export interface ReplayOutcome {
+  reviewsSent: number;
+  favoritesSent: number;
+  failed: number;
+  failures: string[];
+  /** Records still waiting because the server could not be reached or asked us to wait. */
+  remaining: number;
+  retryAfterMs?: number;
+}
+
+/** The replay stopped on a transient failure; the records are kept. Reject the sync event with it. */
+export class RetryLaterError extends Error {
+  constructor(
+    readonly outcome: ReplayOutcome,
+    override readonly cause?: unknown,
+  ) {
+    super(`${outcome.remaining} change(s) kept for a later retry: ${(cause as Error)?.message ?? 'server asked to wait'}`);
+    this.name = 'RetryLaterError';
+  }
+}
+
+const RETRY_AFTER_KEY = 'retryAfterUntil';
+const FLUSH_EVERY = 25;
+const CHANGED_THROTTLE_MS = 250;
+
+/** Runs `task` while holding the replay lock, where the platform has Web Locks. */
+export function withReplayLock<T>(task: () => Promise<T>): Promise<T> {
+  // Windows and workers both have `navigator.locks`; very old browsers have neither.
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+  return locks ? (locks.request(REPLAY_LOCK, task) as Promise<T>) : task();
+}
+
+export function replayOutbox(options: ReplayOptions): Promise<ReplayOutcome> {
+  return withReplayLock(() => new Replay(options).run());
+}
+
+/** Pending records left in the outbox (failed ones wait for the person, not for the network). */
+export async function countPending(db: AppDb): Promise<{ favorites: number; reviews: number; failed: number }> {
+  const tx = db.transaction(['offline-favorites', 'offline-reviews']);
+  const [favorites, reviews] = await Promise.all([
+    tx.objectStore('offline-favorites').getAll(),
+    tx.objectStore('offline-reviews').getAll(),
+  ]);
+  const failed = [...favorites, ...reviews].filter((r) => r.status === 'failed').length;
+  return {
+    favorites: favorites.filter((f) => f.status === 'pending').length,
+    reviews: reviews.filter((r) => r.status === 'pending').length,
+    failed,
+  };
+}
+
+class Replay {
+  private readonly db: AppDb;
+  private readonly api: ApiClient;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+  private readonly outcome: ReplayOutcome = { reviewsSent: 0, favoritesSent: 0, failed: 0, failures: [], remaining: 0 };
+  /** The first transient failure; once set, nothing new is sent in this run. */
+  private transient: unknown;
+  private lastChanged = 0;
+
+  constructor(private readonly options: ReplayOptions) {
+    this.db = options.db;
+    this.api = options.api;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async run(): Promise<ReplayOutcome> {
+    const waitMs = await this.backOffRemaining();
+    if (waitMs > 0) {
+      this.outcome.retryAfterMs = waitMs;
+      this.outcome.remaining = await this.countRemaining();
+      if (this.outcome.remaining) throw new RetryLaterError(this.outcome);
+      return this.outcome;
+    }
+    if (this.options.only !== 'reviews') await this.replayFavorites();
+    if (this.options.only !== 'favorites' && !this.transient) await this.replayReviews();
+
+    this.outcome.remaining = await this.countRemaining();
+    if (this.outcome.reviewsSent || this.outcome.favoritesSent || this.outcome.failed) {
+      this.options.notify?.({ type: 'replayed', ...pick(this.outcome) });
+    }
+    if (this.transient) throw new RetryLaterError(this.outcome, this.transient);
+    return this.outcome;
+  }
+
+  // ---- Favorites ------------------------------------------------------------------------------
+
+  private async replayFavorites(): Promise<void> {
+    // A toggle made while a PUT was in flight leaves a record with a new stamp: send it too.
+    const sent = new Set<string>();
+    for (let pass = 0; pass < 3 && !this.transient; pass++) {
+      const due = (await this.db.getAll('offline-favorites')).filter((f) => f.status === 'pending' && !sent.has(f.stamp));
+      if (!due.length) return;
+      for (const favorite of due) {
+        if (this.transient) return;
+        sent.add(favorite.stamp);
+        await this.sendFavorite(favorite);
+      }
+    }
+  }
+
+  private async sendFavorite(favorite: OfflineFavorite): Promise<void> {
+    try {
+      const restaurant = await this.api.setFavorite(favorite.restaurant_id, favorite.is_favorite, {
+        timeoutMs: this.timeoutMs,
+      });
+      await this.settleFavorite(favorite, restaurant);
+      this.outcome.favoritesSent++;
+      this.changed();
+    } catch (error) {
+      if (isRetryable(error)) return this.holdOn(error);
+      await this.failFavorite(favorite, messageOf(error));
+    }
+  }
+
+  private async settleFavorite(sent: OfflineFavorite, restaurant: Restaurant): Promise<void> {
+    const tx = this.db.transaction(['restaurants', 'offline-favorites'], 'readwrite');
+    const outbox = tx.objectStore('offline-favorites');
+    const current = await outbox.get(sent.restaurant_id);
+    if (current?.stamp === sent.stamp) {
+      await outbox.delete(sent.restaurant_id);
+      await tx.objectStore('restaurants').put(restaurant);
+    } else {
+      // A newer wish is queued: keep it, and keep showing it.
+      const wish = current?.is_favorite ?? restaurant.is_favorite;
+      await tx.objectStore('restaurants').put({ ...restaurant, is_favorite: wish });
+    }
+    await tx.done;
+  }
+
+  private async failFavorite(sent: OfflineFavorite, message: string): Promise<void> {
+    const tx = this.db.transaction('offline-favorites', 'readwrite');
+    const current = await tx.store.get(sent.restaurant_id);
+    if (current?.stamp === sent.stamp) await tx.store.put({ ...current, status: 'failed', error: message });
+    await tx.done;
+    this.recordFailure(`Favorite for restaurant ${sent.restaurant_id}: ${message}`);
+  }
+
+  // ---- Reviews --------------------------------------------------------------------------------
+
+  private async replayReviews(): Promise<void> {
+    const due = await this.markAttempt();
+    if (!due.length) return;
+    const alreadyThere = await this.findDelivered(due.filter((r) => r.attempts > 1));
+
+    const delivered: Array<{ localId: number; review: Review }> = [];
+    const flush = async () => {
+      if (!delivered.length) return;
+      await this.settleReviews(delivered.splice(0));
+      this.changed();
+    };
+
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length && !this.transient) {
+        const record = due[next++];
+        const found = alreadyThere.get(record.client_id);
+        const review = found ?? (await this.sendReview(record));
+        if (review) {
+          delivered.push({ localId: record.local_id!, review });
+          if (delivered.length >= FLUSH_EVERY) await flush();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.options.concurrency ?? 6 }, worker));
+    await flush();
+  }
+
+  /**
+   * Counts one more attempt for every pending review, in one transaction, before anything is sent.
+   * If this context dies mid-send, the next replay knows these may have arrived.
+   */
+  private async markAttempt(): Promise<OfflineReview[]> {
+    const tx = this.db.transaction('offline-reviews', 'readwrite');
+    const due: OfflineReview[] = [];
+    for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+      if (cursor.value.status !== 'pending') continue;
+      const record = { ...cursor.value, attempts: cursor.value.attempts + 1 };
+      await cursor.update(record);
+      due.push(record);
+    }
+    await tx.done;
+    return due;
+  }
+
+  /** Reviews that a previous, unconfirmed attempt already delivered, by client UUID. */
+  private async findDelivered(retried: OfflineReview[]): Promise<Map<string, Review>> {
+    const found = new Map<string, Review>();
+    const restaurantIds = [...new Set(retried.map((r) => r.restaurant_id))];
+    for (const restaurantId of restaurantIds) {
+      if (this.transient) break;
+      try {
+        const reviews = await this.api.reviewsOf(restaurantId, { timeoutMs: this.timeoutMs });
+        for (const review of reviews) if (review.client_id) found.set(review.client_id, review);
+      } catch (error) {
+        // Not knowing is not safe to send blind: treat it like any transient failure.
+        if (isRetryable(error)) this.holdOn(error);
+        // A 4xx here (say, an unknown restaurant) is answered by the POST itself.
+      }
+    }
+    return found;
+  }
+
+  private async sendReview(record: OfflineReview): Promise<Review | undefined> {
+    try {
+      const { restaurant_id, name, rating, comments, client_id } = record;
+      return await this.api.createReview({ restaurant_id, name, rating, comments, client_id }, { timeoutMs: this.timeoutMs });
+    } catch (error) {
+      if (isRetryable(error)) {
+        this.holdOn(error);
+      } else {
+        await this.failReview(record, messageOf(error));
+      }
+      return undefined;
+    }
+  }
+
+  private async settleReviews(delivered: Array<{ localId: number; review: Review }>): Promise<void> {
+    const tx = this.db.transaction(['reviews', 'offline-reviews'], 'readwrite');
+    const reviews = tx.objectStore('reviews');
+    const outbox = tx.objectStore('offline-reviews');
+    await Promise.all(delivered.flatMap(({ localId, review }) => [reviews.put(review), outbox.delete(localId)]));
+    await tx.done;
+    this.outcome.reviewsSent += delivered.length;
+  }
+
+  private async failReview(record: OfflineReview, message: string): Promise<void> {
+    const tx = this.db.transaction('offline-reviews', 'readwrite');
+    const current = await tx.store.get(record.local_id!);
+    // The person may have discarded it meanwhile; then there is nothing to mark.
+    if (current) await tx.store.put({ ...current, status: 'failed', error: message });
+    await tx.done;
+    this.recordFailure(`Review by ${record.name}: ${message}`);
+  }
+
+  // ---- Shared -----------------------------------------------------------------------------------
+
+  private holdOn(error: unknown): void {
+    this.transient ??= error;
+    const retryAfterMs = error instanceof HttpError ? error.retryAfterMs : undefined;
+    if (retryAfterMs) {
+      this.outcome.retryAfterMs = Math.max(this.outcome.retryAfterMs ?? 0, retryAfterMs);
+      void this.db.put('meta', { key: RETRY_AFTER_KEY, value: this.now() + retryAfterMs });
+    }
+  }
+
+  private recordFailure(message: string): void {
+    this.outcome.failed++;
+    this.outcome.failures.push(message);
+    this.changed(true);
+  }
+
+  private async backOffRemaining(): Promise<number> {
+    const until = (await this.db.get('meta', RETRY_AFTER_KEY))?.value;
+    return typeof until === 'number' ? Math.max(0, until - this.now()) : 0;
+  }
+
+  private async countRemaining(): Promise<number> {
+    const { favorites, reviews } = await countPending(this.db);
+    return (this.options.only === 'reviews' ? 0 : favorites) + (this.options.only === 'favorites' ? 0 : reviews);
+  }
+
+  /** Tells the pages to re-read, at most every 250 ms while a large outbox drains. */
+  private changed(force = false): void {
+    const now = this.now();
+    if (!force && now - this.lastChanged < CHANGED_THROTTLE_MS) return;
+    this.lastChanged = now;
+    this.options.notify?.({ type: 'changed' });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function pick({ reviewsSent, favoritesSent, failed, failures }: ReplayOutcome) {
+  return { reviewsSent, favoritesSent, failed, failures };
+}

@@ -1,0 +1,45 @@
+/**
+ * Names and messages shared by the pages and the service worker about the outbox.
+ */
+
+export const SYNC_TAGS = {
+  favorites: 'syncFavorite',
+  reviews: 'syncReviews',
+} as const;
+export type SyncTag = (typeof SYNC_TAGS)[keyof typeof SYNC_TAGS];
+
+/** Every tab and the worker talk on this channel; BroadcastChannel reaches all same-origin contexts. */
+export const SYNC_CHANNEL = 'restaurant-reviews-sync';
+
+/** Held by whoever replays the outbox, window or worker, so only one replay runs at a time. */
+export const REPLAY_LOCK = 'restaurant-reviews-outbox-replay';
+
+export type SyncMessage =
+  /** The outbox or the cached data changed; re-read IndexedDB. */
+  | { type: 'changed' }
+  /** A replay ended. Counts are what it delivered or gave up on. */
+  | {
+      type: 'replayed';
+      reviewsSent: number;
+      favoritesSent: number;
+      failed: number;
+      /** Failure messages worth showing, e.g. "Review by Ana: rating must be …". */
+      failures: string[];
+    };
+
+/** "2 reviews sent", "1 favorite saved", "1 review could not be sent" — for a polite toast. */
+export function describeReplay(message: Extract<SyncMessage, { type: 'replayed' }>): string | undefined {
+  const parts: string[] = [];
+  if (message.reviewsSent) parts.push(plural(message.reviewsSent, 'review') + ' sent');
+  if (message.favoritesSent) parts.push(plural(message.favoritesSent, 'favorite') + ' saved');
+  if (message.failed) parts.push(`${plural(message.failed, 'change')} could not be sent`);
+  return parts.length ? capitalize(parts.join(', ')) : undefined;
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,47 @@
+/**
+ * The app's service worker: Angular's ngsw for caching and updates, plus Background Sync for the
+ * outbox. Built to `custom-sw.js` after `ng build` (scripts/build-worker.mjs), so it is not part of
+ * ngsw's own manifest and a change to it is picked up by the browser's byte-for-byte update check.
+ */
+/// <reference lib="webworker" />
+import { ApiClient } from '../shared/api-client';
+import { openAppDb, type AppDb } from '../shared/db-schema';
+import { replayOutbox } from '../shared/replay';
+import { SYNC_CHANNEL, SYNC_TAGS, type SyncMessage } from '../shared/sync-protocol';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** Not in TypeScript's lib yet. */
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string;
+  readonly lastChance: boolean;
+}
+
+// Angular's worker registers its own install/activate/fetch listeners; ours come after and only
+// add `sync` and `message`. There must be no second `fetch` listener.
+importScripts('./ngsw-worker.js');
+
+/** Same origin as the app: the worker is served by the API server. */
+const api = new ApiClient('');
+const channel = new BroadcastChannel(SYNC_CHANNEL);
+let database: Promise<AppDb> | undefined;
+
+function db(): Promise<AppDb> {
+  database ??= openAppDb().catch((error: unknown) => {
+    database = undefined;
+    throw error;
+  });
+  return database;
+}
+
+function notify(message: SyncMessage): void {
+  channel.postMessage(message);
+}
+
+self.addEventListener('sync', (event) => {
+  const sync = event as SyncEvent;
+  const only = sync.tag === SYNC_TAGS.favorites ? 'favorites' : sync.tag === SYNC_TAGS.reviews ? 'reviews' : undefined;
+  if (!only) return;
+  // Rejecting keeps the tag registered, and the browser retries later; records are never dropped.
+  sync.waitUntil(db().then((database) => replayOutbox({ db: database, api, only, notify })));
+});
