@@ -1,0 +1,107 @@
+import { type Page, test as base, expect } from '@playwright/test';
+import { ServerProcess } from './server';
+
+interface Fixtures {
+  /** A fresh server (own port, own SQLite file) for each test. */
+  server: ServerProcess;
+  /** Reads the server's state through the public API, as any client would. */
+  api: ServerApi;
+}
+
+export const test = base.extend<Fixtures>({
+  server: async ({}, use) => {
+    const server = await ServerProcess.start();
+    await use(server);
+    await server.dispose();
+  },
+  baseURL: async ({ server }, use) => use(server.url),
+  api: async ({ server }, use) => use(new ServerApi(server)),
+});
+
+export { expect };
+
+export class ServerApi {
+  constructor(private readonly server: ServerProcess) {}
+
+  async get<T = unknown>(path: string): Promise<T> {
+    const response = await fetch(this.server.url + path);
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
+    return (await response.json()) as T;
+  }
+
+  reviewsOf(restaurantId: number): Promise<Array<{ id: number; name: string; comments: string; client_id?: string }>> {
+    return this.get(`/reviews/?restaurant_id=${restaurantId}`);
+  }
+
+  async isFavorite(restaurantId: number): Promise<boolean> {
+    const restaurant = await this.get<{ is_favorite: unknown }>(`/restaurants/${restaurantId}`);
+    return restaurant.is_favorite === true || restaurant.is_favorite === 'true';
+  }
+}
+
+/** Waits until the custom worker controls the page and ngsw has cached the app (see TOOLCHAIN.md). */
+export async function waitForOfflineReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller?.scriptURL.endsWith('/custom-sw.js'), null, {
+    timeout: 20_000,
+  });
+  await expect
+    .poll(
+      async () => {
+        const state = await page.evaluate(async () => (await fetch('/ngsw/state')).text());
+        return state.includes('Driver state: NORMAL') && !state.includes('Latest manifest hash: none');
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  // The app group is prefetched; wait until every file is in the cache, or the reload can fail.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const manifest = (await (await fetch('/ngsw.json', { cache: 'no-store' })).json()) as {
+            assetGroups: Array<{ installMode: string; urls: string[] }>;
+          };
+          const urls = manifest.assetGroups.filter((g) => g.installMode === 'prefetch').flatMap((g) => g.urls);
+          const names = await caches.keys();
+          for (const url of urls) {
+            let found = false;
+            for (const name of names) if (await (await caches.open(name)).match(url)) found = true;
+            if (!found) return false;
+          }
+          return true;
+        }),
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+}
+
+type StoreName = 'restaurants' | 'reviews' | 'offline-favorites' | 'offline-reviews' | 'meta';
+
+/** Reads a whole store from the page's real IndexedDB (raw API: the page's bundle is not reachable). */
+export function readStore<T = Record<string, unknown>>(page: Page, store: StoreName): Promise<T[]> {
+  return page.evaluate(
+    async (name) => {
+      // Opening a database that does not exist yet would create it empty, at the app's version.
+      if (!(await indexedDB.databases()).some((db) => db.name === 'restaurant-reviews')) return [];
+      return new Promise<T[]>((resolve, reject) => {
+        const open = indexedDB.open('restaurant-reviews');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains(name)) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const request = db.transaction(name).objectStore(name).getAll();
+          request.onsuccess = () => {
+            db.close();
+            resolve(request.result as T[]);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      });
+    },
+    store,
+  );
+}

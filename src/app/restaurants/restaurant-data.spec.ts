@@ -1,0 +1,93 @@
+import { TestBed } from '@angular/core/testing';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { normalizeRestaurant } from '../../shared/api';
+import { ApiClient } from '../../shared/api-client';
+import { openAppDb } from '../../shared/db-schema';
+import { ScriptedFetch, deleteAppDb, json, wireRestaurant } from '../../testing/scripted-fetch';
+import { Api } from '../core/api';
+import type { Loaded } from '../core/loaded';
+import type { Restaurant } from '../../shared/api';
+import { RestaurantData } from './restaurant-data';
+
+describe('RestaurantData (real IndexedDB, scripted network)', () => {
+  let network: ScriptedFetch;
+
+  function setUp(): RestaurantData {
+    TestBed.configureTestingModule({ providers: [{ provide: Api, useValue: new ApiClient('', network.fetch) }] });
+    return TestBed.inject(RestaurantData);
+  }
+
+  async function seedCache(...restaurants: Restaurant[]): Promise<void> {
+    const db = await openAppDb();
+    for (const restaurant of restaurants) await db.put('restaurants', restaurant);
+    db.close();
+  }
+
+  const names = (loaded: Loaded<Restaurant[]>) => (loaded.state === 'ready' ? loaded.value.map((r) => r.name) : loaded.state);
+
+  beforeEach(async () => {
+    await deleteAppDb();
+    network = new ScriptedFetch(() => json([wireRestaurant(1, { name: 'Fresh' })]));
+  });
+
+  it('emits the cached copy first, then the network copy, and stores the latter', async () => {
+    await seedCache(normalizeRestaurant(wireRestaurant(1, { name: 'Cached' })));
+    const data = setUp();
+
+    const emissions = await firstValueFrom(data.all().pipe(take(2), toArray()));
+
+    expect(emissions.map(names)).toEqual([['Cached'], ['Fresh']]);
+    expect(emissions.map((e) => e.state === 'ready' && e.stale)).toEqual([true, false]);
+    const db = await openAppDb();
+    expect((await db.get('restaurants', 1))?.name).toBe('Fresh');
+    db.close();
+  });
+
+  it('offline, emits only the cached copy and no error', async () => {
+    await seedCache(normalizeRestaurant(wireRestaurant(1, { name: 'Cached' })));
+    network.respondWith(() => 'network-error');
+    const data = setUp();
+
+    const emissions = await firstValueFrom(data.all().pipe(take(2), toArray()));
+
+    expect(emissions.map(names)).toEqual([['Cached'], ['Cached']]);
+    expect(emissions[1]).toEqual(jasmine.objectContaining({ state: 'ready', stale: true }));
+  });
+
+  it('says "unavailable" when there is neither a cached copy nor a network', async () => {
+    network.respondWith(() => 'network-error');
+    const data = setUp();
+
+    expect(await firstValueFrom(data.all())).toEqual({ state: 'unavailable' });
+  });
+
+  it('asks only for what changed since the newest copy it has', async () => {
+    await seedCache(normalizeRestaurant(wireRestaurant(1)));
+    const data = setUp();
+    await firstValueFrom(data.all().pipe(take(2), toArray()));
+    network.calls.length = 0;
+
+    await firstValueFrom(data.all().pipe(take(2), toArray()));
+
+    expect(network.calls[0].url).toBe('/restaurants?updated_since=2017-09-01T12%3A00%3A00.000Z');
+  });
+
+  it('reports an unknown restaurant as not found', async () => {
+    network.respondWith(() => json({ error: 'Not Found', message: 'Restaurant 99 does not exist' }, 404));
+    const data = setUp();
+
+    expect(await firstValueFrom(data.one(99))).toEqual({ state: 'not-found' });
+  });
+
+  it('keeps a queued favorite wish when the server copy arrives', async () => {
+    await seedCache(normalizeRestaurant(wireRestaurant(1)));
+    const db = await openAppDb();
+    await db.put('offline-favorites', { restaurant_id: 1, is_favorite: true, stamp: 's', queuedAt: '', status: 'failed' });
+    db.close();
+    const data = setUp();
+
+    const [, fresh] = await firstValueFrom(data.all().pipe(take(2), toArray()));
+
+    expect(fresh.state === 'ready' && fresh.value[0].is_favorite).toBeTrue();
+  });
+});

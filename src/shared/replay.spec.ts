@@ -1,0 +1,180 @@
+import { deleteAppDb, json, ScriptedFetch, wireRestaurant } from '../testing/scripted-fetch';
+import { normalizeRestaurant } from './api';
+import { ApiClient } from './api-client';
+import { type AppDb, type OfflineReview, openAppDb } from './db-schema';
+import { RetryLaterError, countPending, replayOutbox } from './replay';
+import type { SyncMessage } from './sync-protocol';
+
+function queuedReview(overrides: Partial<OfflineReview> = {}): OfflineReview {
+  return {
+    client_id: crypto.randomUUID(),
+    restaurant_id: 1,
+    name: 'Ana',
+    rating: 4,
+    comments: 'Lovely noodles',
+    createdAt: new Date().toISOString(),
+    status: 'pending',
+    attempts: 0,
+    ...overrides,
+  };
+}
+
+function serverReview(body: object, id: number): Record<string, unknown> {
+  return { ...body, id, createdAt: '2026-11-24T10:00:00.000Z', updatedAt: '2026-11-24T10:00:00.000Z' };
+}
+
+describe('replayOutbox (real IndexedDB, scripted network)', () => {
+  let db: AppDb;
+  let network: ScriptedFetch;
+  let messages: SyncMessage[];
+  let nextId: number;
+
+  const replay = (only?: 'favorites' | 'reviews') =>
+    replayOutbox({ db, api: new ApiClient('', network.fetch), only, notify: (m) => messages.push(m), timeoutMs: 2000 });
+
+  beforeEach(async () => {
+    await deleteAppDb();
+    db = await openAppDb();
+    messages = [];
+    nextId = 100;
+    network = new ScriptedFetch((call) =>
+      call.method === 'POST' ? json(serverReview(call.body as object, nextId++), 201) : json([]),
+    );
+  });
+
+  afterEach(() => db.close());
+
+  it('delivers queued reviews, stores the server copies and empties the outbox in the same step', async () => {
+    await db.add('offline-reviews', queuedReview({ name: 'Ana' }));
+    await db.add('offline-reviews', queuedReview({ name: 'Ben' }));
+
+    const outcome = await replay();
+
+    expect(outcome.reviewsSent).toBe(2);
+    expect(await db.count('offline-reviews')).toBe(0);
+    const stored = await db.getAll('reviews');
+    expect(stored.map((r) => r.name).sort()).toEqual(['Ana', 'Ben']);
+    expect(stored.every((r) => typeof r.client_id === 'string')).toBeTrue();
+    expect(network.calls.filter((c) => c.method === 'POST').length).toBe(2);
+    expect(messages).toContain(jasmine.objectContaining({ type: 'replayed', reviewsSent: 2 }));
+  });
+
+  it('keeps every record and rejects on a network error, so the browser retries', async () => {
+    await db.add('offline-reviews', queuedReview());
+    network.respondWith(() => 'network-error');
+
+    await expectAsync(replay()).toBeRejectedWithError(RetryLaterError);
+    const [kept] = await db.getAll('offline-reviews');
+    expect(kept.status).toBe('pending');
+    expect(kept.attempts).toBe(1);
+  });
+
+  it('treats 5xx (ngsw answers a failed request with a made-up 504) as transient', async () => {
+    await db.add('offline-reviews', queuedReview());
+    network.respondWith(() => new Response('', { status: 504, statusText: 'Gateway Timeout' }));
+
+    await expectAsync(replay()).toBeRejectedWithError(RetryLaterError);
+    expect((await countPending(db)).reviews).toBe(1);
+  });
+
+  it('honours Retry-After: a 429 stops the replay and nothing is sent until the time has passed', async () => {
+    await db.add('offline-reviews', queuedReview());
+    network.respondWith(() => json({ error: 'Too Many Requests', message: 'Slow down' }, 429, { 'retry-after': '30' }));
+
+    const error = await replay().catch((e: RetryLaterError) => e);
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect((error as RetryLaterError).outcome.retryAfterMs).toBe(30_000);
+
+    network.calls.length = 0;
+    await expectAsync(replay()).toBeRejectedWithError(RetryLaterError);
+    expect(network.calls.length).withContext('no request inside the Retry-After window').toBe(0);
+  });
+
+  it('marks a review the server refuses with 400 as failed, keeps it, and still delivers the others', async () => {
+    await db.add('offline-reviews', queuedReview({ name: 'Poison', rating: 9 }));
+    await db.add('offline-reviews', queuedReview({ name: 'Fine' }));
+    network.respondWith((call) =>
+      (call.body as { name: string }).name === 'Poison'
+        ? json({ error: 'Bad Request', message: 'rating must be an integer from 1 to 5', field: 'rating' }, 400)
+        : json(serverReview(call.body as object, nextId++), 201),
+    );
+
+    const outcome = await replay();
+
+    expect(outcome.reviewsSent).toBe(1);
+    expect(outcome.failed).toBe(1);
+    const [poison] = await db.getAll('offline-reviews');
+    expect(poison.name).toBe('Poison');
+    expect(poison.status).toBe('failed');
+    expect(poison.error).toBe('rating must be an integer from 1 to 5');
+
+    network.calls.length = 0;
+    await replay();
+    expect(network.calls.length).withContext('a failed record is not retried by itself').toBe(0);
+  });
+
+  it('looks a previously tried review up by its client id before sending it again', async () => {
+    const record = queuedReview({ attempts: 1 });
+    await db.add('offline-reviews', record);
+    network.respondWith((call) =>
+      call.method === 'GET'
+        ? json([serverReview({ restaurant_id: 1, name: 'Ana', rating: 4, comments: 'x', client_id: record.client_id }, 55)])
+        : json({}, 500),
+    );
+
+    const outcome = await replay();
+
+    expect(outcome.reviewsSent).toBe(1);
+    expect(network.calls.map((c) => c.method)).toEqual(['GET']);
+    expect((await db.get('reviews', 55))?.client_id).toBe(record.client_id);
+    expect(await db.count('offline-reviews')).toBe(0);
+  });
+
+  it('sends the same client id again when a review was tried but did not arrive', async () => {
+    const record = queuedReview({ attempts: 2 });
+    await db.add('offline-reviews', record);
+
+    await replay();
+
+    const posts = network.calls.filter((c) => c.method === 'POST');
+    expect(posts.length).toBe(1);
+    expect((posts[0].body as { client_id: string }).client_id).toBe(record.client_id);
+  });
+
+  it('sends the latest favorite wish and keeps a newer one made while the PUT was in flight', async () => {
+    await db.put('restaurants', normalizeRestaurant(wireRestaurant(2)));
+    await db.put('offline-favorites', {
+      restaurant_id: 2,
+      is_favorite: true,
+      stamp: 'first',
+      queuedAt: '',
+      status: 'pending',
+    });
+    let puts = 0;
+    network.respondWith(async (call) => {
+      puts++;
+      const wanted = call.url.endsWith('is_favorite=true');
+      if (puts === 1) {
+        // The person changes their mind while the first PUT is on the wire.
+        await db.put('offline-favorites', { restaurant_id: 2, is_favorite: false, stamp: 'second', queuedAt: '', status: 'pending' });
+      }
+      return json(wireRestaurant(2, { is_favorite: String(wanted) }));
+    });
+
+    const outcome = await replay('favorites');
+
+    expect(network.calls.map((c) => c.url)).toEqual(['/restaurants/2/?is_favorite=true', '/restaurants/2/?is_favorite=false']);
+    expect(outcome.favoritesSent).toBe(2);
+    expect(await db.count('offline-favorites')).toBe(0);
+    expect((await db.get('restaurants', 2))?.is_favorite).toBeFalse();
+  });
+
+  it('runs one replay at a time: two at once send each review once', async () => {
+    for (let i = 0; i < 5; i++) await db.add('offline-reviews', queuedReview({ name: `R${i}` }));
+
+    await Promise.all([replay(), replay()]);
+
+    expect(network.calls.filter((c) => c.method === 'POST').length).toBe(5);
+    expect(await db.count('reviews')).toBe(5);
+  });
+});
