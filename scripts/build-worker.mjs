@@ -20,5 +20,7 @@ await build({
   minify: true,
   sourcemap: false,
   tsconfig: `${root}tsconfig.worker.json`,
+  // Angular's worker must run first, before any of our code: caching, updates and its fetch handler.
+  banner: { js: "importScripts('./ngsw-worker.js');" },
   logLevel: 'info',
 });

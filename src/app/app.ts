@@ -4,12 +4,13 @@ import { FocusOnNavigation } from './core/focus-on-navigation';
 import { InstallButton } from './core/install-button';
 import { Toasts } from './core/toasts';
 import { UpdatePrompt } from './core/update-prompt';
+import { FailedChanges } from './sync/failed-changes';
 import { SyncStatus } from './sync/sync-status';
 
 @Component({
   selector: 'app-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, SyncStatus, Toasts, UpdatePrompt, InstallButton],
+  imports: [RouterOutlet, RouterLink, SyncStatus, Toasts, UpdatePrompt, InstallButton, FailedChanges],
   templateUrl: './app.html',
 })
 export class App {

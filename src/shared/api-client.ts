@@ -10,6 +10,7 @@ import {
   type NewReview,
   type Restaurant,
   type Review,
+  type ReviewUpdate,
   apiPaths,
   normalizeRestaurant,
   normalizeReview,
@@ -102,6 +103,26 @@ export class ApiClient {
     const created: CreatedReview = normalizeReview(raw);
     if (typeof raw.edit_token === 'string') created.edit_token = raw.edit_token;
     return created;
+  }
+
+  /** Changes one of this person's reviews; the token proves it is theirs. */
+  async updateReview(id: number, changes: ReviewUpdate, options: RequestOptions = {}): Promise<Review> {
+    const raw = await this.json<object>(
+      apiPaths.review(id),
+      { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(changes) },
+      options,
+    );
+    return normalizeReview(raw);
+  }
+
+  /** Deletes one of this person's reviews. A review that is already gone counts as deleted. */
+  async deleteReview(id: number, editToken: string, options: RequestOptions = {}): Promise<void> {
+    try {
+      await this.json<object>(`${apiPaths.review(id)}?edit_token=${encodeURIComponent(editToken)}`, { method: 'DELETE' }, options);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return;
+      throw error;
+    }
   }
 
   private async json<T>(path: string, init: RequestInit, options: RequestOptions): Promise<T> {

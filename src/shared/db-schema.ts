@@ -25,10 +25,16 @@ export interface OfflineFavorite {
   error?: string;
 }
 
-/** A review written by this person that the server has not confirmed yet. */
+/**
+ * A review change made by this person that the server has not confirmed yet: a new review
+ * (`op` absent or 'create'), or an edit or deletion of one of their reviews already on the server.
+ */
 export interface OfflineReview {
-  /** Auto-increment key; absent until stored. */
+  /** Auto-increment key; absent until stored. Replays go in this order. */
   local_id?: number;
+  op?: 'create' | 'update' | 'delete';
+  /** The server's id of the review an update or delete is for. */
+  review_id?: number;
   /** Client UUID: makes a re-sent POST harmless on our server, and findable on the original one. */
   client_id: string;
   restaurant_id: number;
@@ -47,6 +53,13 @@ export interface OfflineReview {
   uncertain?: boolean;
 }
 
+/** The secret that lets this device edit or delete a review it created (never sent by GETs). */
+export interface OwnReview {
+  review_id: number;
+  restaurant_id: number;
+  edit_token: string;
+}
+
 /** Small key/value facts the app and the worker share (sync cursors, back-off deadlines). */
 export interface MetaRecord {
   key: string;
@@ -58,11 +71,12 @@ export interface AppDbSchema extends DBSchema {
   reviews: { key: number; value: Review; indexes: { restaurant_id: number } };
   'offline-favorites': { key: number; value: OfflineFavorite };
   'offline-reviews': { key: number; value: OfflineReview; indexes: { restaurant_id: number } };
+  'own-reviews': { key: number; value: OwnReview };
   meta: { key: string; value: MetaRecord };
 }
 
 export type AppDb = IDBPDatabase<AppDbSchema>;
-export type StoreName = 'restaurants' | 'reviews' | 'offline-favorites' | 'offline-reviews' | 'meta';
+export type StoreName = 'restaurants' | 'reviews' | 'offline-favorites' | 'offline-reviews' | 'own-reviews' | 'meta';
 
 /** Opens (and creates or upgrades) the database. Each upgrade step runs once, in order. */
 export function openAppDb(name = DB_NAME): Promise<AppDb> {
@@ -78,6 +92,7 @@ export function openAppDb(name = DB_NAME): Promise<AppDb> {
             'restaurant_id',
             'restaurant_id',
           );
+          db.createObjectStore('own-reviews', { keyPath: 'review_id' });
           db.createObjectStore('meta', { keyPath: 'key' });
         }
       }

@@ -177,4 +177,50 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     expect(network.calls.filter((c) => c.method === 'POST').length).toBe(5);
     expect(await db.count('reviews')).toBe(5);
   });
+
+  it('keeps the edit token of a created review, and sends an edit and a deletion with it', async () => {
+    network.respondWith((call) => {
+      if (call.method === 'POST') return json({ ...serverReview(call.body as object, 70), edit_token: 'secret-70' }, 201);
+      if (call.method === 'PUT') return json(serverReview({ ...(call.body as object), restaurant_id: 1 }, 70));
+      return json(serverReview({ restaurant_id: 1, name: 'Ana', rating: 2, comments: 'x' }, 70));
+    });
+    await db.add('offline-reviews', queuedReview());
+    await replay();
+    expect(await db.get('own-reviews', 70)).toEqual({ review_id: 70, restaurant_id: 1, edit_token: 'secret-70' });
+    expect((await db.get('reviews', 70)) as unknown).not.toEqual(jasmine.objectContaining({ edit_token: jasmine.anything() }));
+
+    await db.add('offline-reviews', queuedReview({ op: 'update', review_id: 70, rating: 2 }));
+    await db.add('offline-reviews', queuedReview({ op: 'delete', review_id: 70 }));
+    const outcome = await replay();
+
+    expect(outcome.editsSent).toBe(2);
+    const [put, del] = network.calls.slice(-2);
+    expect(put.method).toBe('PUT');
+    expect(put.body).toEqual(jasmine.objectContaining({ rating: 2, edit_token: 'secret-70' }));
+    expect(del.method).toBe('DELETE');
+    expect(del.url).toBe('/reviews/70?edit_token=secret-70');
+    expect(await db.get('reviews', 70)).toBeUndefined();
+    expect(await db.count('offline-reviews')).toBe(0);
+  });
+
+  it('turns an edit made while the review was in flight into an edit of the delivered review', async () => {
+    const localId = await db.add('offline-reviews', queuedReview({ rating: 3 }));
+    let posted = false;
+    network.respondWith(async (call) => {
+      if (call.method === 'POST' && !posted) {
+        posted = true;
+        const record = (await db.get('offline-reviews', localId))!;
+        await db.put('offline-reviews', { ...record, rating: 5 });
+        return json({ ...serverReview(call.body as object, 80), edit_token: 't80' }, 201);
+      }
+      return json(serverReview({ ...(call.body as object), restaurant_id: 1 }, 80));
+    });
+
+    await replay();
+
+    expect(network.calls.map((c) => c.method)).toEqual(['POST', 'PUT']);
+    expect(network.calls[1].body).toEqual(jasmine.objectContaining({ rating: 5 }));
+    expect(await db.count('offline-reviews')).toBe(0);
+    expect((await db.get('reviews', 80))?.rating).toBe(5);
+  });
 });

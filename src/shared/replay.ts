@@ -11,7 +11,7 @@
  *   tab) is first looked up by its UUID among the restaurant's reviews, which covers servers that
  *   ignore the UUID, such as the original stage-3 server.
  */
-import type { Restaurant, Review } from './api';
+import type { CreatedReview, Restaurant, Review } from './api';
 import { ApiClient, HttpError, isRetryable } from './api-client';
 import type { AppDb, OfflineFavorite, OfflineReview } from './db-schema';
 import { REPLAY_LOCK, type SyncMessage } from './sync-protocol';
@@ -31,6 +31,8 @@ export interface ReplayOptions {
 
 export interface ReplayOutcome {
   reviewsSent: number;
+  /** Edits and deletions of the person's own reviews. */
+  editsSent: number;
   favoritesSent: number;
   failed: number;
   failures: string[];
@@ -85,7 +87,14 @@ class Replay {
   private readonly api: ApiClient;
   private readonly timeoutMs: number;
   private readonly now: () => number;
-  private readonly outcome: ReplayOutcome = { reviewsSent: 0, favoritesSent: 0, failed: 0, failures: [], remaining: 0 };
+  private readonly outcome: ReplayOutcome = {
+    reviewsSent: 0,
+    editsSent: 0,
+    favoritesSent: 0,
+    failed: 0,
+    failures: [],
+    remaining: 0,
+  };
   /** The first transient failure; once set, nothing new is sent in this run. */
   private transient: unknown;
   private lastChanged = 0;
@@ -109,7 +118,7 @@ class Replay {
     if (this.options.only !== 'favorites' && !this.transient) await this.replayReviews();
 
     this.outcome.remaining = await this.countRemaining();
-    if (this.outcome.reviewsSent || this.outcome.favoritesSent || this.outcome.failed) {
+    if (this.outcome.reviewsSent || this.outcome.editsSent || this.outcome.favoritesSent || this.outcome.failed) {
       this.options.notify?.({ type: 'replayed', ...pick(this.outcome) });
     }
     if (this.transient) throw new RetryLaterError(this.outcome, this.transient);
@@ -172,11 +181,24 @@ class Replay {
   // ---- Reviews --------------------------------------------------------------------------------
 
   private async replayReviews(): Promise<void> {
-    const due = await this.markAttempt();
-    if (!due.length) return;
+    // Settling a review can queue a follow-up (an edit or deletion made while it was in flight).
+    for (let pass = 0; pass < 3 && !this.transient; pass++) {
+      const due = await this.markAttempt();
+      if (!due.length) return;
+      const creates = due.filter((r) => !r.op || r.op === 'create');
+      // New reviews first (in parallel), then edits and deletions in the order they were made.
+      if (creates.length) await this.replayCreates(creates);
+      for (const change of due.filter((r) => r.op === 'update' || r.op === 'delete')) {
+        if (this.transient) return;
+        await this.sendChange(change);
+      }
+    }
+  }
+
+  private async replayCreates(due: OfflineReview[]): Promise<void> {
     const alreadyThere = await this.findDelivered(due.filter((r) => r.attempts > 1));
 
-    const delivered: Array<{ localId: number; review: Review }> = [];
+    const delivered: Array<{ sent: OfflineReview; review: CreatedReview }> = [];
     const flush = async () => {
       if (!delivered.length) return;
       await this.settleReviews(delivered.splice(0));
@@ -186,11 +208,13 @@ class Replay {
     let next = 0;
     const worker = async () => {
       while (next < due.length && !this.transient) {
-        const record = due[next++];
+        // Read it again just before sending: the person may have edited or deleted it meanwhile.
+        const record = await this.db.get('offline-reviews', due[next++].local_id!);
+        if (!record || record.status !== 'pending') continue;
         const found = alreadyThere.get(record.client_id);
         const review = found ?? (await this.sendReview(record));
         if (review) {
-          delivered.push({ localId: record.local_id!, review });
+          delivered.push({ sent: record, review });
           if (delivered.length >= FLUSH_EVERY) await flush();
         }
       }
@@ -234,7 +258,7 @@ class Replay {
     return found;
   }
 
-  private async sendReview(record: OfflineReview): Promise<Review | undefined> {
+  private async sendReview(record: OfflineReview): Promise<CreatedReview | undefined> {
     try {
       const { restaurant_id, name, rating, comments, client_id } = record;
       return await this.api.createReview({ restaurant_id, name, rating, comments, client_id }, { timeoutMs: this.timeoutMs });
@@ -248,13 +272,71 @@ class Replay {
     }
   }
 
-  private async settleReviews(delivered: Array<{ localId: number; review: Review }>): Promise<void> {
-    const tx = this.db.transaction(['reviews', 'offline-reviews'], 'readwrite');
+  /**
+   * Stores the server's copies and clears their outbox records, in one transaction. If the person
+   * edited or deleted a review while it was in flight, their record becomes an edit or deletion
+   * of the review the server now has, instead of being lost.
+   */
+  private async settleReviews(delivered: Array<{ sent: OfflineReview; review: CreatedReview }>): Promise<void> {
+    const tx = this.db.transaction(['reviews', 'offline-reviews', 'own-reviews'], 'readwrite');
     const reviews = tx.objectStore('reviews');
     const outbox = tx.objectStore('offline-reviews');
-    await Promise.all(delivered.flatMap(({ localId, review }) => [reviews.put(review), outbox.delete(localId)]));
+    const own = tx.objectStore('own-reviews');
+    await Promise.all(
+      delivered.map(async ({ sent, review: { edit_token, ...review } }) => {
+        const localId = sent.local_id!;
+        // The token arrives once, with the 201: keep it, or this person can never edit the review.
+        if (edit_token) await own.put({ review_id: review.id, restaurant_id: review.restaurant_id, edit_token });
+        const current = await outbox.get(localId);
+        if (!current) {
+          await outbox.put({ ...sent, op: 'delete', review_id: review.id, status: 'pending', attempts: 0 });
+          await reviews.put(review);
+        } else if (current.name !== sent.name || current.rating !== sent.rating || current.comments !== sent.comments) {
+          await outbox.put({ ...current, op: current.op === 'delete' ? 'delete' : 'update', review_id: review.id, attempts: 0 });
+          await reviews.put(review);
+        } else if (current.op === 'delete') {
+          await outbox.put({ ...current, review_id: review.id, attempts: 0 });
+          await reviews.put(review);
+        } else {
+          await outbox.delete(localId);
+          await reviews.put(review);
+        }
+      }),
+    );
     await tx.done;
     this.outcome.reviewsSent += delivered.length;
+  }
+
+  /** An edit or deletion of a review already on the server, proven ours by its edit token. */
+  private async sendChange(record: OfflineReview): Promise<void> {
+    const reviewId = record.review_id!;
+    const own = await this.db.get('own-reviews', reviewId);
+    if (!own) return this.failReview(record, 'This device has no edit token for that review');
+    try {
+      const updated =
+        record.op === 'delete'
+          ? undefined
+          : await this.api.updateReview(
+              reviewId,
+              { name: record.name, rating: record.rating, comments: record.comments, edit_token: own.edit_token },
+              { timeoutMs: this.timeoutMs },
+            );
+      if (record.op === 'delete') await this.api.deleteReview(reviewId, own.edit_token, { timeoutMs: this.timeoutMs });
+      const tx = this.db.transaction(['reviews', 'offline-reviews', 'own-reviews'], 'readwrite');
+      if (updated) {
+        await tx.objectStore('reviews').put(updated);
+      } else {
+        await tx.objectStore('reviews').delete(reviewId);
+        await tx.objectStore('own-reviews').delete(reviewId);
+      }
+      await tx.objectStore('offline-reviews').delete(record.local_id!);
+      await tx.done;
+      this.outcome.editsSent++;
+      this.changed();
+    } catch (error) {
+      if (isRetryable(error)) this.holdOn(error);
+      else await this.failReview(record, messageOf(error));
+    }
   }
 
   private async failReview(record: OfflineReview, message: string): Promise<void> {
@@ -306,6 +388,6 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function pick({ reviewsSent, favoritesSent, failed, failures }: ReplayOutcome) {
-  return { reviewsSent, favoritesSent, failed, failures };
+function pick({ reviewsSent, editsSent, favoritesSent, failed, failures }: ReplayOutcome) {
+  return { reviewsSent, editsSent, favoritesSent, failed, failures };
 }

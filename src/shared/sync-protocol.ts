@@ -21,6 +21,7 @@ export type SyncMessage =
   | {
       type: 'replayed';
       reviewsSent: number;
+      editsSent: number;
       favoritesSent: number;
       failed: number;
       /** Failure messages worth showing, e.g. "Review by Ana: rating must be …". */
@@ -31,6 +32,7 @@ export type SyncMessage =
 export function describeReplay(message: Extract<SyncMessage, { type: 'replayed' }>): string | undefined {
   const parts: string[] = [];
   if (message.reviewsSent) parts.push(plural(message.reviewsSent, 'review') + ' sent');
+  if (message.editsSent) parts.push(plural(message.editsSent, 'review change') + ' saved');
   if (message.favoritesSent) parts.push(plural(message.favoritesSent, 'favorite') + ' saved');
   if (message.failed) parts.push(`${plural(message.failed, 'change')} could not be sent`);
   return parts.length ? capitalize(parts.join(', ')) : undefined;

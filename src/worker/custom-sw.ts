@@ -17,9 +17,9 @@ interface SyncEvent extends ExtendableEvent {
   readonly lastChance: boolean;
 }
 
-// Angular's worker registers its own install/activate/fetch listeners; ours come after and only
-// add `sync` and `message`. There must be no second `fetch` listener.
-importScripts('./ngsw-worker.js');
+// Angular's worker (ngsw-worker.js) is loaded by the first line of the bundle, which
+// scripts/build-worker.mjs puts there: it registers install/activate/fetch before anything of ours.
+// We only add `sync`. There must be no second `fetch` listener.
 
 /** Same origin as the app: the worker is served by the API server. */
 const api = new ApiClient('');

@@ -5,7 +5,8 @@ import { Toaster } from './toaster';
 @Component({
   selector: 'app-toasts',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { class: 'toasts' },
+  // A labelled region, so a visible toast sits inside a landmark like the rest of the page.
+  host: { class: 'toasts', role: 'region', 'aria-label': 'Notifications' },
   template: `
     @for (toast of toaster.toasts(); track toast.id) {
       <div class="toast">

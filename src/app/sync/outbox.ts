@@ -1,7 +1,8 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { NewReview } from '../../shared/api';
-import type { OfflineReview } from '../../shared/db-schema';
+import type { IDBPObjectStore } from 'idb';
+import type { AppDbSchema, OfflineFavorite, OfflineReview } from '../../shared/db-schema';
 import { RetryLaterError, countPending, replayOutbox } from '../../shared/replay';
 import { SYNC_TAGS, type SyncTag } from '../../shared/sync-protocol';
 import { newUuid } from '../../shared/uuid';
@@ -12,6 +13,13 @@ import { SyncEvents } from './sync-events';
 
 /** A review as the person wrote it, before it has a client id or a place in the outbox. */
 export type ReviewDraft = Omit<NewReview, 'client_id'>;
+export type ReviewChanges = Pick<NewReview, 'name' | 'rating' | 'comments'>;
+/** Which review: a queued one by `localId`, one on the server by `id`. */
+export interface ReviewTarget {
+  restaurant_id: number;
+  id?: number;
+  localId?: number;
+}
 
 /** While the app is open, a replay is also tried this often: it bridges browser back-off. */
 const PERIODIC_REPLAY_MS = 30_000;
@@ -35,11 +43,19 @@ export class Outbox {
   private readonly events = inject(SyncEvents);
   private readonly connectivity = inject(Connectivity);
 
-  private readonly counts = signal({ favorites: 0, reviews: 0, failed: 0 });
+  private readonly records = signal<{ favorites: OfflineFavorite[]; reviews: OfflineReview[] }>({
+    favorites: [],
+    reviews: [],
+  });
   /** Changes queued and not yet confirmed by the server. */
-  readonly pendingCount = computed(() => this.counts().favorites + this.counts().reviews);
+  readonly pendingCount = computed(() => {
+    const { favorites, reviews } = this.records();
+    return [...favorites, ...reviews].filter((r) => r.status === 'pending').length;
+  });
   /** Changes the server refused; they wait for the person to retry or discard them. */
-  readonly failedCount = computed(() => this.counts().failed);
+  readonly failedFavorites = computed(() => this.records().favorites.filter((f) => f.status === 'failed'));
+  readonly failedReviews = computed(() => this.records().reviews.filter((r) => r.status === 'failed'));
+  readonly failedCount = computed(() => this.failedFavorites().length + this.failedReviews().length);
 
   private replaying?: Promise<void>;
   private replayAgain = false;
@@ -47,7 +63,7 @@ export class Outbox {
   private askedForPersistence = false;
 
   constructor() {
-    this.events.messages$.pipe(takeUntilDestroyed()).subscribe(() => void this.refreshCounts());
+    this.events.messages$.pipe(takeUntilDestroyed()).subscribe(() => void this.refresh());
     const onOnline = () => void this.resume();
     addEventListener('online', onOnline);
     const timer = setInterval(() => {
@@ -62,7 +78,7 @@ export class Outbox {
 
   /** At app start: whatever a previous visit left queued is sent again. */
   async start(): Promise<void> {
-    await this.refreshCounts();
+    await this.refresh();
     await this.resume();
   }
 
@@ -95,6 +111,65 @@ export class Outbox {
     record.local_id = await db.add('offline-reviews', record);
     this.queued(SYNC_TAGS.reviews);
     return record;
+  }
+
+  /**
+   * Changes one of this person's reviews. A review still in the outbox is simply changed there;
+   * one on the server gets an edit queued (merged with an earlier queued edit of the same review).
+   */
+  async editReview(target: ReviewTarget, changes: ReviewChanges): Promise<void> {
+    const db = await this.database.get();
+    const tx = db.transaction('offline-reviews', 'readwrite');
+    const queued = await this.queuedFor(tx.store, target);
+    if (queued) {
+      await tx.store.put({ ...queued, ...changes, status: 'pending', error: undefined });
+    } else if (target.id !== undefined) {
+      await tx.store.add(this.change('update', target, changes));
+    }
+    await tx.done;
+    this.queued(SYNC_TAGS.reviews);
+  }
+
+  /** Deletes one of this person's reviews: a queued one just disappears; one on the server is queued for deletion. */
+  async deleteReview(target: ReviewTarget): Promise<void> {
+    const db = await this.database.get();
+    const tx = db.transaction('offline-reviews', 'readwrite');
+    const queued = await this.queuedFor(tx.store, target);
+    if (queued && (!queued.op || queued.op === 'create')) {
+      await tx.store.delete(queued.local_id!);
+    } else if (queued) {
+      await tx.store.put({ ...queued, op: 'delete', status: 'pending', error: undefined });
+    } else if (target.id !== undefined) {
+      const review = await db.get('reviews', target.id);
+      await tx.store.add(this.change('delete', target, review ?? { name: '', rating: 0, comments: '' }));
+    }
+    await tx.done;
+    this.queued(SYNC_TAGS.reviews);
+  }
+
+  private async queuedFor(
+    store: IDBPObjectStore<AppDbSchema, ['offline-reviews'], 'offline-reviews', 'readwrite'>,
+    target: ReviewTarget,
+  ): Promise<OfflineReview | undefined> {
+    if (target.localId !== undefined) return store.get(target.localId);
+    if (target.id === undefined) return undefined;
+    const forRestaurant = await store.index('restaurant_id').getAll(target.restaurant_id);
+    return forRestaurant.find((r) => r.review_id === target.id && (r.op === 'update' || r.op === 'delete'));
+  }
+
+  private change(op: 'update' | 'delete', target: ReviewTarget, changes: ReviewChanges): OfflineReview {
+    return {
+      op,
+      review_id: target.id,
+      client_id: newUuid(),
+      restaurant_id: target.restaurant_id,
+      name: changes.name,
+      rating: changes.rating,
+      comments: changes.comments,
+      createdAt: new Date().toISOString(),
+      status: 'pending',
+      attempts: 0,
+    };
   }
 
   /** Sends a refused review again, as it is (the server may have changed its mind, e.g. a new restaurant). */
@@ -146,7 +221,8 @@ export class Outbox {
   }
 
   private async registerSync(tag: SyncTag): Promise<boolean> {
-    if (!('serviceWorker' in navigator) || !navigator.serviceWorker.controller) return false;
+    // Feature detection as the spec suggests; a worker must also control this page to hear the tag.
+    if (!('SyncManager' in window) || !navigator.serviceWorker?.controller) return false;
     const registration = (await navigator.serviceWorker.ready) as Partial<SyncCapableRegistration>;
     if (!registration.sync) return false;
     try {
@@ -188,8 +264,15 @@ export class Outbox {
     this.retryTimer = setTimeout(() => void this.replayHere(), delayMs + 50);
   }
 
-  private async refreshCounts(): Promise<void> {
-    this.counts.set(await countPending(await this.database.get()));
+  /** Re-reads the outbox; it is small (what one person queued), so reading it whole is cheap. */
+  private async refresh(): Promise<void> {
+    const db = await this.database.get();
+    const tx = db.transaction(['offline-favorites', 'offline-reviews']);
+    const [favorites, reviews] = await Promise.all([
+      tx.objectStore('offline-favorites').getAll(),
+      tx.objectStore('offline-reviews').getAll(),
+    ]);
+    this.records.set({ favorites, reviews });
   }
 
   /** Queued writes live in IndexedDB: ask the browser not to evict it under storage pressure. */

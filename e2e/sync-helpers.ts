@@ -1,0 +1,43 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect } from './fixtures';
+
+/** Fires a Background Sync event through the DevTools protocol, as the browser's own retry would. */
+export async function dispatchSync(context: BrowserContext, page: Page, tag: string, lastChance = false): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  const registrationId = new Promise<string>((resolve) => {
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const live = registrations.find((r) => !r.isDeleted);
+      if (live) resolve(live.registrationId);
+    });
+  });
+  await cdp.send('ServiceWorker.enable');
+  const origin = new URL(page.url()).origin;
+  await cdp.send('ServiceWorker.dispatchSyncEvent', { origin, registrationId: await registrationId, tag, lastChance });
+  await cdp.detach();
+}
+
+/** Favorites a restaurant from wherever its toggle is shown, and checks the toggle flipped at once. */
+export async function toggleFavorite(page: Page, name: string, expected: boolean): Promise<void> {
+  const toggle = page.getByRole('button', { name: new RegExp(`favorite.*${escape(name)}`, 'i') }).first();
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', String(expected));
+}
+
+/** Fills and submits the review form on a restaurant page. */
+export async function writeReview(page: Page, review: { name: string; rating: number; comments: string }): Promise<void> {
+  await page.getByLabel('Name', { exact: true }).fill(review.name);
+  const rating = page.getByLabel('Rating', { exact: true });
+  if (await rating.count()) await rating.selectOption(String(review.rating));
+  else await page.getByRole('radio', { name: `${review.rating} star${review.rating === 1 ? '' : 's'}` }).check();
+  await page.getByLabel('Comments', { exact: true }).fill(review.comments);
+  await page.getByRole('button', { name: 'Submit review' }).click();
+}
+
+/** The status region that says "Offline" and "N changes waiting to sync". */
+export function syncStatus(page: Page) {
+  return page.locator('app-sync-status[role="status"]');
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
