@@ -1,0 +1,112 @@
+/**
+ * `buildServer(options)` assembles the whole server and returns the Fastify instance without
+ * listening: main.ts calls `listen`, tests call `listen({ port: 0 })` or `inject`. Closing the
+ * instance (`app.close()`) lets in-flight requests finish, then closes the database.
+ */
+import { join } from 'node:path';
+import compress from '@fastify/compress';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { ensureDbFolder, type LogLevel } from './config.ts';
+import { registerBodyParsers } from './content-types.ts';
+import { registerCors } from './cors.ts';
+import { createErrorHandler } from './errors.ts';
+import { registerWriteLimit } from './rate-limit.ts';
+import { RequestLog } from './request-log.ts';
+import { restaurantRoutes } from './routes/restaurants.ts';
+import { isReviewReplay, reviewRoutes } from './routes/reviews.ts';
+import { addFormats } from './schemas.ts';
+import { registerSecurityHeaders } from './security.ts';
+import { registerStaticApp } from './static.ts';
+import { openStorage } from './storage/storage.ts';
+
+export interface ServerOptions {
+  /** SQLite file (created with its folder if missing), or `:memory:`. */
+  dbFile: string;
+  /** The built PWA; when absent or not built, only the API is served. */
+  staticDir?: string;
+  logLevel?: LogLevel;
+  /** Writes per client per window (default 2000 per minute). */
+  rateLimitMax?: number;
+  rateLimitWindowMs?: number;
+  /** Largest request body in bytes (default 64 KiB). */
+  bodyLimit?: number;
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? 64 * 1024;
+  const handleError = createErrorHandler(bodyLimit);
+
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info' },
+    logController: new RequestLog(),
+    bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: {
+      // No coercion: see schemas.ts. removeAdditional drops unknown body fields.
+      customOptions: {
+        coerceTypes: false,
+        removeAdditional: true,
+        useDefaults: true,
+        allErrors: false,
+        // "integer or numeric string" is written as type: ['integer', 'string'].
+        allowUnionTypes: true,
+      },
+      onCreate: addFormats,
+    },
+    // Malformed URLs (bad percent-encoding) get the same error shape as everything else.
+    frameworkErrors: (error: FastifyError, request, reply) => {
+      void handleError(error, request, reply);
+    },
+  });
+
+  ensureDbFolder(options.dbFile);
+  const storage = openStorage(options.dbFile);
+  app.addHook('onClose', async () => storage.close());
+
+  try {
+    app.setErrorHandler(handleError);
+    closeConnectionsOnShutdown(app);
+    registerCors(app);
+    const indexFile = options.staticDir ? join(options.staticDir, 'index.html') : undefined;
+    await registerSecurityHeaders(app, indexFile);
+    await app.register(compress, {
+      // The plugin's brotli quality (4) suits per-request JSON; 11 would cost far more CPU.
+      encodings: ['br', 'gzip'],
+      // Clients never send compressed bodies; decompressing them would only add a way to
+      // smuggle a large body past a quick glance.
+      globalDecompression: false,
+    });
+    registerBodyParsers(app);
+
+    const writeLimit = await registerWriteLimit(app, {
+      max: options.rateLimitMax ?? 2000,
+      windowMs: options.rateLimitWindowMs ?? 60_000,
+      isReplay: isReviewReplay(storage),
+    });
+    await app.register(restaurantRoutes, { storage, writeLimit });
+    await app.register(reviewRoutes, { storage, writeLimit });
+    await registerStaticApp(app, options.staticDir);
+    return app;
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}
+
+/**
+ * On shutdown Fastify stops accepting connections, closes idle ones, and answers requests that
+ * arrive afterwards with `Connection: close`, but not the requests already in flight: their
+ * keep-alive connections stay open after the answer, and `close()` waits until the client
+ * drops them (seconds, or never). Ending them with the answer makes shutdown prompt.
+ */
+function closeConnectionsOnShutdown(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (closing && request.raw.httpVersionMajor < 2) reply.header('connection', 'close');
+    done(null, payload);
+  });
+}

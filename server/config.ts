@@ -1,0 +1,109 @@
+/**
+ * The server's settings, read from the environment once at startup.
+ *
+ * Every value is checked here so that a typo in a deployment fails at startup with a message
+ * naming the variable, instead of surfacing later as a strange runtime behaviour.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Absolute path of the SQLite file, or `:memory:`. */
+  dbFile: string;
+  logLevel: LogLevel;
+  /** Absolute path of the built PWA. */
+  staticDir: string;
+  /** Writes (POST/PUT/DELETE) allowed per client per window. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Where the built app lives when STATIC_DIR is not set: `dist/app`, found from this module's own
+ * location so that the server works whatever the current directory is. Bundled, this code runs
+ * from `dist/server/main.mjs`, whose folder's parent is `dist/`; run from source with tsx, it runs
+ * from `server/config.ts`, whose folder's parent is the repository root.
+ */
+export function defaultStaticDir(moduleUrl: string = import.meta.url): string {
+  const moduleDir = dirname(fileURLToPath(moduleUrl));
+  const runFromSource = moduleUrl.endsWith('.ts');
+  return runFromSource ? resolve(moduleDir, '..', 'dist', 'app') : resolve(moduleDir, '..', 'app');
+}
+
+/**
+ * Reads and validates the configuration. Throws a `ConfigError` listing every bad variable at
+ * once, so a broken deployment is fixed in one round trip. Has no side effects.
+ */
+export function readConfig(env: Env = process.env, cwd: string = process.cwd()): ServerConfig {
+  const problems: string[] = [];
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw);
+    if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const port = integer('PORT', 1337, 0, 65535);
+  const rateLimitMax = integer('RATE_LIMIT_MAX', 2000, 1, 1_000_000_000);
+  const rateLimitWindowMs = integer('RATE_LIMIT_WINDOW_MS', 60_000, 1, 86_400_000);
+  // Below 1 KiB a legitimate review could not be sent; above 16 MiB is not a review any more.
+  const bodyLimit = integer('BODY_LIMIT', 64 * 1024, 1024, 16 * 1024 * 1024);
+
+  // `localhost` keeps the server private to the machine; Fastify binds every address it resolves
+  // to (127.0.0.1 and ::1), so http://localhost:1337 works whichever one the client picks.
+  const host = (env['HOST'] ?? '').trim() || 'localhost';
+  if (/\s/.test(host)) {
+    problems.push(`HOST must be a host name or an IP address (got "${env['HOST']}")`);
+  }
+
+  const rawLevel = (env['LOG_LEVEL'] ?? '').trim() || 'info';
+  const logLevel = LOG_LEVELS.find((level) => level === rawLevel);
+  if (!logLevel) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${rawLevel}")`);
+  }
+
+  const rawDbFile = (env['DB_FILE'] ?? '').trim() || 'data/restaurant-reviews.sqlite';
+  const dbFile = rawDbFile === ':memory:' ? rawDbFile : resolve(cwd, rawDbFile);
+
+  const rawStaticDir = (env['STATIC_DIR'] ?? '').trim();
+  const staticDir = rawStaticDir ? resolve(cwd, rawStaticDir) : defaultStaticDir();
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host,
+    dbFile,
+    logLevel: logLevel ?? 'info',
+    staticDir,
+    rateLimitMax,
+    rateLimitWindowMs,
+    bodyLimit,
+  };
+}
+
+/** Creates the database's folder; apart from `readConfig`, so reading has no side effects. */
+export function ensureDbFolder(dbFile: string): void {
+  if (dbFile !== ':memory:') mkdirSync(dirname(dbFile), { recursive: true });
+}

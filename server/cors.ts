@@ -1,0 +1,33 @@
+/**
+ * CORS exactly as the classic stage-3 server answered it, so that clients written for it (which
+ * may be served from any origin) keep working: the request's Origin is echoed, and preflights
+ * allow the six methods and the `content-type` header only. Clients therefore cannot rely on
+ * custom request headers, which is why edit tokens travel in the body or the query string.
+ *
+ * Written by hand rather than with @fastify/cors: it is a dozen lines and not a dependency.
+ */
+import type { FastifyInstance } from 'fastify';
+
+export const CORS_ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS, HEAD';
+export const CORS_ALLOWED_HEADERS = 'content-type';
+
+export function registerCors(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    const origin = request.headers.origin;
+    if (origin) reply.header('access-control-allow-origin', origin);
+    // Always, not only when Origin is present: a shared cache must not hand the answer for one
+    // origin (or for none) to another.
+    reply.header('vary', 'Origin');
+    done();
+  });
+
+  // One route answers every preflight; without it Fastify would 404 them.
+  app.options('*', (_request, reply) => {
+    reply
+      .code(204)
+      .header('access-control-allow-methods', CORS_ALLOWED_METHODS)
+      .header('access-control-allow-headers', CORS_ALLOWED_HEADERS)
+      .header('access-control-max-age', '600')
+      .send();
+  });
+}

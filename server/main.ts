@@ -1,0 +1,61 @@
+/**
+ * Entry point: read the configuration, start the server, stop it cleanly on SIGINT/SIGTERM.
+ */
+import { buildServer } from './app.ts';
+import { ConfigError, readConfig } from './config.ts';
+
+/** Longest wait for in-flight requests on shutdown before giving up. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+let config;
+try {
+  config = readConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
+const app = await buildServer(config);
+try {
+  await app.listen({ port: config.port, host: config.host });
+} catch (error) {
+  // Typically EADDRINUSE: say so plainly, and close the database before leaving.
+  const reason = (error as Error).message;
+  process.stderr.write(`Cannot listen on ${config.host}:${config.port}: ${reason}\n`);
+  await app.close();
+  process.exit(1);
+}
+
+// The actual port matters when PORT=0 (tests, scripts): print the address really bound.
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+process.stdout.write(`Restaurant Reviews listening on http://${shownHost}:${port}\n`);
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  // A second signal while stopping means "now": the WAL keeps every committed write safe.
+  if (stopping) process.exit(1);
+  stopping = true;
+  app.log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => {
+    app.log.error('in-flight requests did not finish in time; exiting');
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS);
+  force.unref();
+  try {
+    // Stops accepting connections, lets in-flight requests finish, then runs onClose (the
+    // database closes last).
+    await app.close();
+    process.exitCode = 0;
+  } catch (error) {
+    app.log.error({ err: error }, 'shutdown failed');
+    process.exitCode = 1;
+  } finally {
+    clearTimeout(force);
+  }
+}
+
+process.on('SIGINT', (signal) => void shutdown(signal));
+process.on('SIGTERM', (signal) => void shutdown(signal));

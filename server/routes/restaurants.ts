@@ -1,0 +1,103 @@
+/**
+ * The classic stage-3 restaurant routes, plus our `updated_since` filter for delta sync.
+ *
+ * GET  /restaurants[/]       ?is_favorite=true|false &neighborhood= &cuisine_type= &limit= &skip=
+ *                            &updated_since=<epoch ms | ISO 8601 with zone>
+ * GET  /restaurants/{id}[/]
+ * PUT  /restaurants/{id}[/]  ?is_favorite=true|false, or a body { "is_favorite": true | "true" }
+ *
+ * Trailing slashes are optional everywhere (Fastify's ignoreTrailingSlash).
+ *
+ * `updated_since` returns the restaurants whose updatedAt is strictly later than the given
+ * instant. Write timestamps never repeat (storage/clock.ts), so a client that passes the newest
+ * updatedAt it has seen gets exactly the changes it missed.
+ */
+import type { FastifyPluginAsync, preValidationAsyncHookHandler } from 'fastify';
+import { absentBodyAsEmpty } from '../content-types.ts';
+import { HttpError } from '../errors.ts';
+import {
+  type FavoriteBody,
+  type FavoriteQuery,
+  type IdParams,
+  type RestaurantsQuery,
+  errorResponses,
+  favoriteBody,
+  favoriteQuery,
+  idParams,
+  restaurantSchema,
+  restaurantsQuery,
+} from '../schemas.ts';
+import type { Storage } from '../storage/storage.ts';
+import { parseTimestamp } from '../timestamps.ts';
+
+export interface RouteOptions {
+  storage: Storage;
+  /** The rate limiter's hook, installed on every write route. */
+  writeLimit: preValidationAsyncHookHandler;
+}
+
+export const restaurantRoutes: FastifyPluginAsync<RouteOptions> = async (
+  app,
+  { storage, writeLimit },
+) => {
+  const { restaurants } = storage;
+
+  app.get<{ Querystring: RestaurantsQuery }>(
+    '/restaurants',
+    {
+      schema: {
+        querystring: restaurantsQuery,
+        response: { 200: { type: 'array', items: restaurantSchema }, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      return restaurants.list({
+        isFavorite: query.is_favorite === undefined ? undefined : query.is_favorite === 'true',
+        neighborhood: query.neighborhood,
+        cuisineType: query.cuisine_type,
+        updatedSince:
+          query.updated_since === undefined ? undefined : parseTimestamp(query.updated_since),
+        limit: query.limit === undefined ? undefined : Number(query.limit),
+        skip: query.skip === undefined ? undefined : Number(query.skip),
+      });
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/restaurants/:id',
+    { schema: { params: idParams, response: { 200: restaurantSchema, ...errorResponses } } },
+    async (request) => {
+      const id = Number(request.params.id);
+      return restaurants.get(id) ?? notFound(id);
+    },
+  );
+
+  app.put<{ Params: IdParams; Querystring: FavoriteQuery; Body: FavoriteBody }>(
+    '/restaurants/:id',
+    {
+      preValidation: [absentBodyAsEmpty, writeLimit],
+      schema: {
+        params: idParams,
+        querystring: favoriteQuery,
+        // The classic client sends no body at all: absentBodyAsEmpty makes that an empty one.
+        body: favoriteBody,
+        response: { 200: restaurantSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const id = Number(request.params.id);
+      // The query string is where the classic client puts it, so it wins over the body.
+      const wish = request.query.is_favorite ?? request.body.is_favorite;
+      if (wish === undefined) {
+        const message = 'is_favorite is required (in the query string or the body)';
+        throw new HttpError(400, message, 'is_favorite');
+      }
+      return (await restaurants.setFavorite(id, wish === true || wish === 'true')) ?? notFound(id);
+    },
+  );
+};
+
+function notFound(id: number): never {
+  throw new HttpError(404, `Restaurant ${id} does not exist`);
+}

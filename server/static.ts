@@ -1,0 +1,124 @@
+/**
+ * Serves the built PWA from STATIC_DIR on the API's own port, and answers everything that is
+ * neither an API route nor a file:
+ * - a browser navigation (GET/HEAD, Accept: text/html, no file extension) gets index.html, so
+ *   deep links such as /restaurant/3 load the app, which then routes on the client;
+ * - anything else gets a JSON 404.
+ * API paths (/restaurants…, /reviews…) always answer JSON, as the classic server did, even to a
+ * browser navigation.
+ *
+ * Without a build, the API still works and navigations get a 503 saying how to build the app.
+ */
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiError } from './errors.ts';
+
+/**
+ * Files whose name never changes while their content does: the browser must revalidate them
+ * every time, or a new release (and above all a new service worker) would never be seen.
+ */
+const ALWAYS_REVALIDATE = new Set([
+  'index.html',
+  'ngsw.json',
+  'ngsw-worker.js',
+  'custom-sw.js',
+  'safety-worker.js',
+  'worker-basic.min.js',
+  'manifest.webmanifest',
+]);
+/** Angular's output hashing: `main-ABCD1234.js`, `chunk-….js`, `styles-….css`. */
+const CONTENT_HASHED = /-[A-Z0-9]{8}\.(?:js|css)$/;
+
+export function cacheControlFor(filePath: string): string {
+  const name = basename(filePath);
+  if (ALWAYS_REVALIDATE.has(name)) return 'no-cache';
+  // The name changes whenever the content does, so a cached copy can never be stale.
+  if (CONTENT_HASHED.test(name)) return 'public, max-age=31536000, immutable';
+  return 'public, max-age=86400';
+}
+
+const API_PREFIXES = ['/restaurants', '/reviews'];
+
+function isApiPath(path: string): boolean {
+  return API_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+function isAppNavigation(request: FastifyRequest, path: string): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (!(request.headers.accept ?? '').includes('text/html')) return false;
+  if (isApiPath(path)) return false;
+  // A missing /logo.png is a missing file, not a page (ngsw's navigationUrls agree: !/**/*.*).
+  const lastSegment = path.slice(path.lastIndexOf('/') + 1);
+  return !lastSegment.includes('.');
+}
+
+const TRAVERSAL_MESSAGE = "The path must not contain '..' segments, backslashes or NUL bytes";
+
+/** Cheap pre-check on the raw URL; only suspicious ones are decoded and inspected. */
+const MAYBE_TRAVERSAL = /\.\.|%2e|%5c|%00|\\/i;
+
+/**
+ * True for paths that try to leave the served folder: `..` segments (also percent-encoded),
+ * backslashes (a separator on Windows) and NUL bytes. @fastify/send refuses these too; refusing
+ * them here first gives one clear 400 and keeps them away from the file system entirely.
+ */
+export function isTraversal(rawPath: string): boolean {
+  if (!MAYBE_TRAVERSAL.test(rawPath)) return false;
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    return true;
+  }
+  return path.includes('\0') || path.includes('\\') || path.split('/').includes('..');
+}
+
+export async function registerStaticApp(
+  app: FastifyInstance,
+  staticDir: string | undefined,
+): Promise<void> {
+  const built = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));
+
+  app.addHook('onRequest', (request, reply, done) => {
+    // Every request passes here: test the whole URL first, split it only when it looks odd.
+    if (MAYBE_TRAVERSAL.test(request.url) && isTraversal(request.url.split('?', 1)[0] ?? '')) {
+      reply.code(400).send(apiError(400, TRAVERSAL_MESSAGE));
+      return;
+    }
+    done();
+  });
+
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      // Our own Cache-Control per file (below) instead of one max-age for everything.
+      cacheControl: false,
+      setHeaders: (res, filePath) => res.setHeader('cache-control', cacheControlFor(filePath)),
+      index: 'index.html',
+      dotfiles: 'ignore',
+      redirect: false,
+    });
+  } else {
+    app.get('/', (_request, reply) => {
+      sendNotBuilt(reply);
+    });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '/';
+    // The same URL answers HTML or JSON depending on Accept.
+    reply.header('vary', 'Origin, Accept');
+    if (isAppNavigation(request, path)) {
+      if (!built) return sendNotBuilt(reply);
+      return reply.code(200).sendFile('index.html');
+    }
+    const shownPath = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+    return reply.code(404).send(apiError(404, `Nothing here: ${request.method} ${shownPath}`));
+  });
+}
+
+function sendNotBuilt(reply: FastifyReply): FastifyReply {
+  return reply.code(503).send(apiError(503, 'App not built: run npm run build'));
+}

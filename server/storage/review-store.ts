@@ -1,0 +1,214 @@
+/**
+ * Reads and writes of reviews, including the two guarantees of the write path:
+ * idempotent creation (client_id) and owner-only changes (edit tokens).
+ *
+ * Reads answer at once. Writes go through the group commit (group-commit.ts): each runs in its
+ * own savepoint of the batch's transaction and resolves once the batch is durable. A batch runs
+ * synchronously, so nothing can slip in between a check and the write that depends on it.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import { editTokenMatches, issueEditToken } from '../edit-token.ts';
+import type { WriteClock } from './clock.ts';
+import type { GroupCommit } from './group-commit.ts';
+import { type ClassicReview, REVIEW_COLUMNS, type ReviewRow, toClassicReview } from './records.ts';
+
+export interface ReviewPage {
+  limit?: number;
+  skip?: number;
+}
+
+export interface ReviewInput {
+  restaurant_id: number;
+  name: string;
+  rating: number;
+  comments: string;
+  client_id?: string;
+}
+
+export interface ReviewChanges {
+  name?: string;
+  rating?: number;
+  comments?: string;
+}
+
+export type CreateResult =
+  | { outcome: 'created'; review: ClassicReview; editToken: string }
+  /** The client_id was seen before: nothing was written, here is what the first POST stored. */
+  | { outcome: 'replayed'; review: ClassicReview }
+  | { outcome: 'unknown-restaurant' };
+
+export type ChangeResult =
+  | { outcome: 'done'; review: ClassicReview }
+  | { outcome: 'not-found' }
+  | { outcome: 'forbidden' };
+
+interface InsertParams {
+  restaurant_id: number;
+  name: string;
+  rating: number;
+  comments: string;
+  client_id: string | null;
+  edit_token_hash: Buffer;
+  now: number;
+}
+
+interface UpdateParams {
+  id: number;
+  name: string | null;
+  rating: number | null;
+  comments: string | null;
+  now: number;
+}
+
+export class ReviewStore {
+  private readonly selectAll: Statement<[number, number], ReviewRow>;
+  private readonly selectByRestaurant: Statement<[number, number, number], ReviewRow>;
+  private readonly selectById: Statement<[number], ReviewRow>;
+  private readonly selectByClientId: Statement<[string], ReviewRow>;
+  private readonly selectClientIdExists: Statement<[string], number>;
+  private readonly selectTokenHash: Statement<[number], { edit_token_hash: Buffer | null }>;
+  private readonly selectRestaurantExists: Statement<[number], number>;
+  private readonly insert: Statement<InsertParams, ReviewRow>;
+  private readonly update: Statement<UpdateParams, ReviewRow>;
+  private readonly remove: Statement<[number], ReviewRow>;
+
+  constructor(
+    db: Database,
+    private readonly clock: WriteClock,
+    private readonly writes: GroupCommit,
+  ) {
+    this.selectAll = db
+      .prepare<[number, number], ReviewRow>(
+        `SELECT ${REVIEW_COLUMNS} FROM reviews ORDER BY id LIMIT ? OFFSET ?`,
+      )
+      .raw();
+    // A separate statement rather than "restaurant_id = ? OR ? IS NULL": with the OR, SQLite
+    // cannot use the (restaurant_id, id) index, and this is the app's most frequent query.
+    this.selectByRestaurant = db
+      .prepare<[number, number, number], ReviewRow>(
+        `SELECT ${REVIEW_COLUMNS} FROM reviews
+         WHERE restaurant_id = ? ORDER BY id LIMIT ? OFFSET ?`,
+      )
+      .raw();
+    this.selectById = db
+      .prepare<[number], ReviewRow>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE id = ?`)
+      .raw();
+    this.selectByClientId = db
+      .prepare<[string], ReviewRow>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE client_id = ?`)
+      .raw();
+    this.selectClientIdExists = db
+      .prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM reviews WHERE client_id = ?)')
+      .pluck();
+    this.selectTokenHash = db.prepare('SELECT edit_token_hash FROM reviews WHERE id = ?');
+    this.selectRestaurantExists = db
+      .prepare<[number], number>('SELECT EXISTS (SELECT 1 FROM restaurants WHERE id = ?)')
+      .pluck();
+    this.insert = db
+      .prepare<InsertParams, ReviewRow>(
+        `INSERT INTO reviews (restaurant_id, name, rating, comments, client_id, edit_token_hash,
+           created_at, updated_at, created_iso, updated_iso)
+         VALUES (@restaurant_id, @name, @rating, @comments, @client_id, @edit_token_hash,
+           @now, @now, 1, 1)
+         RETURNING ${REVIEW_COLUMNS}`,
+      )
+      .raw();
+    this.update = db
+      .prepare<UpdateParams, ReviewRow>(
+        `UPDATE reviews
+         SET name = coalesce(@name, name),
+             rating = coalesce(@rating, rating),
+             comments = coalesce(@comments, comments),
+             updated_at = @now,
+             updated_iso = 1
+         WHERE id = @id
+         RETURNING ${REVIEW_COLUMNS}`,
+      )
+      .raw();
+    this.remove = db
+      .prepare<[number], ReviewRow>(`DELETE FROM reviews WHERE id = ? RETURNING ${REVIEW_COLUMNS}`)
+      .raw();
+  }
+
+  list(page: ReviewPage = {}): ClassicReview[] {
+    return this.selectAll.all(page.limit ?? -1, page.skip ?? 0).map(toClassicReview);
+  }
+
+  listForRestaurant(restaurantId: number, page: ReviewPage = {}): ClassicReview[] {
+    return this.selectByRestaurant
+      .all(restaurantId, page.limit ?? -1, page.skip ?? 0)
+      .map(toClassicReview);
+  }
+
+  get(id: number): ClassicReview | undefined {
+    const row = this.selectById.get(id);
+    return row && toClassicReview(row);
+  }
+
+  /** Cheap check used before rate limiting, so a replay is never refused (see rate-limit.ts). */
+  hasClientId(clientId: string): boolean {
+    return this.selectClientIdExists.get(clientId) === 1;
+  }
+
+  create(input: ReviewInput): Promise<CreateResult> {
+    return this.writes.run((): CreateResult => {
+      // Checked inside the write, not before it: a duplicate queued in the same batch (or
+      // committed by another process) is seen here. The UNIQUE index is the last line of defence.
+      if (input.client_id !== undefined) {
+        const existing = this.selectByClientId.get(input.client_id);
+        if (existing) return { outcome: 'replayed', review: toClassicReview(existing) };
+      }
+      if (this.selectRestaurantExists.get(input.restaurant_id) !== 1) {
+        return { outcome: 'unknown-restaurant' };
+      }
+      const { token, hash } = issueEditToken();
+      const row = this.insert.get({
+        restaurant_id: input.restaurant_id,
+        name: input.name,
+        rating: input.rating,
+        comments: input.comments,
+        client_id: input.client_id ?? null,
+        edit_token_hash: hash,
+        now: this.clock.next(),
+      });
+      if (!row) throw new Error('INSERT … RETURNING returned no row');
+      return { outcome: 'created', review: toClassicReview(row), editToken: token };
+    });
+  }
+
+  change(id: number, editToken: string | undefined, changes: ReviewChanges): Promise<ChangeResult> {
+    return this.writes.run((): ChangeResult => {
+      const denied = this.authorize(id, editToken);
+      if (denied) return denied;
+      const { name, rating, comments } = changes;
+      const nothingToChange = name === undefined && rating === undefined && comments === undefined;
+      // A PUT that changes nothing must not move updatedAt: it is not a change.
+      const row = nothingToChange
+        ? this.selectById.get(id)
+        : this.update.get({
+            id,
+            name: name ?? null,
+            rating: rating ?? null,
+            comments: comments ?? null,
+            now: this.clock.next(),
+          });
+      return row ? { outcome: 'done', review: toClassicReview(row) } : { outcome: 'not-found' };
+    });
+  }
+
+  delete(id: number, editToken: string | undefined): Promise<ChangeResult> {
+    return this.writes.run((): ChangeResult => {
+      const denied = this.authorize(id, editToken);
+      if (denied) return denied;
+      const row = this.remove.get(id);
+      return row ? { outcome: 'done', review: toClassicReview(row) } : { outcome: 'not-found' };
+    });
+  }
+
+  /** Not-found first: a 404 for a missing review tells nothing a GET would not. */
+  private authorize(id: number, token: string | undefined): ChangeResult | undefined {
+    const stored = this.selectTokenHash.get(id);
+    if (!stored) return { outcome: 'not-found' };
+    if (!editTokenMatches(stored.edit_token_hash, token)) return { outcome: 'forbidden' };
+    return undefined;
+  }
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, defaultStaticDir, readConfig } from '../config.ts';
+
+describe('configuration', () => {
+  it('has defaults that keep the server on this machine, on port 1337', () => {
+    const config = readConfig({}, '/srv/rr');
+    assert.equal(config.port, 1337);
+    assert.equal(config.host, 'localhost');
+    assert.equal(config.dbFile, '/srv/rr/data/restaurant-reviews.sqlite');
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.rateLimitMax, 2000);
+    assert.equal(config.rateLimitWindowMs, 60_000);
+    assert.equal(config.bodyLimit, 65_536);
+  });
+
+  it('reads every variable, resolving paths against the working directory', () => {
+    const config = readConfig(
+      {
+        PORT: '0',
+        HOST: '0.0.0.0',
+        DB_FILE: 'tmp/x.sqlite',
+        LOG_LEVEL: 'silent',
+        STATIC_DIR: 'build/www',
+        RATE_LIMIT_MAX: '5',
+        RATE_LIMIT_WINDOW_MS: '1000',
+        BODY_LIMIT: '2048',
+      },
+      '/srv/rr',
+    );
+    assert.deepEqual(config, {
+      port: 0,
+      host: '0.0.0.0',
+      dbFile: '/srv/rr/tmp/x.sqlite',
+      logLevel: 'silent',
+      staticDir: '/srv/rr/build/www',
+      rateLimitMax: 5,
+      rateLimitWindowMs: 1000,
+      bodyLimit: 2048,
+    });
+    assert.equal(readConfig({ DB_FILE: ':memory:' }).dbFile, ':memory:');
+  });
+
+  it('finds dist/app from the bundle and from the sources alike', () => {
+    assert.equal(defaultStaticDir('file:///repo/dist/server/main.mjs'), '/repo/dist/app');
+    assert.equal(defaultStaticDir('file:///repo/server/config.ts'), '/repo/dist/app');
+  });
+
+  it('refuses bad values, naming each variable and the value it got', () => {
+    const bad: [string, string, RegExp][] = [
+      ['PORT', 'abc', /PORT must be an integer from 0 to 65535 \(got "abc"\)/],
+      ['PORT', '70000', /PORT must be an integer from 0 to 65535/],
+      ['PORT', '-1', /PORT must be an integer/],
+      ['PORT', '80.5', /PORT must be an integer/],
+      ['RATE_LIMIT_MAX', '0', /RATE_LIMIT_MAX must be an integer from 1/],
+      ['RATE_LIMIT_WINDOW_MS', 'soon', /RATE_LIMIT_WINDOW_MS must be an integer/],
+      ['BODY_LIMIT', '10', /BODY_LIMIT must be an integer from 1024/],
+      ['LOG_LEVEL', 'verbose', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+      ['HOST', 'local host', /HOST must be a host name/],
+    ];
+    for (const [name, value, message] of bad) {
+      assert.throws(() => readConfig({ [name]: value }), message, `${name}=${value}`);
+    }
+  });
+
+  it('reports all problems at once', () => {
+    try {
+      readConfig({ PORT: 'x', BODY_LIMIT: 'y' });
+      assert.fail('should throw');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.length, 2);
+    }
+  });
+});
