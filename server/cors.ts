@@ -7,14 +7,20 @@
  * Written by hand rather than with @fastify/cors: it is a dozen lines and not a dependency.
  */
 import type { FastifyInstance } from 'fastify';
+import { DELTA_HEADER } from '../src/shared/api.ts';
 
 export const CORS_ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS, HEAD';
 export const CORS_ALLOWED_HEADERS = 'content-type';
+export const CORS_EXPOSED_HEADERS = `retry-after, ${DELTA_HEADER}`;
 
 export function registerCors(app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin) reply.header('access-control-allow-origin', origin);
+    if (origin) {
+      reply.header('access-control-allow-origin', origin);
+      // Not CORS-safelisted: without this, a client on another origin could not read them.
+      reply.header('access-control-expose-headers', CORS_EXPOSED_HEADERS);
+    }
     // Always, not only when Origin is present: a shared cache must not hand the answer for one
     // origin (or for none) to another.
     reply.header('vary', 'Origin');

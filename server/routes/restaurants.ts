@@ -29,6 +29,7 @@ import {
 } from '../schemas.ts';
 import type { Storage } from '../storage/storage.ts';
 import { parseTimestamp } from '../timestamps.ts';
+import { DELTA_HEADER } from '../../src/shared/api.ts';
 
 export interface RouteOptions {
   storage: Storage;
@@ -50,8 +51,11 @@ export const restaurantRoutes: FastifyPluginAsync<RouteOptions> = async (
         response: { 200: { type: 'array', items: restaurantSchema }, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query;
+      // Tells the client the filter was applied. A server that ignores (or misreads) the
+      // parameter sends no such header, and the client falls back to the full list.
+      if (query.updated_since !== undefined) reply.header(DELTA_HEADER, 'updated_since');
       return restaurants.list({
         isFavorite: query.is_favorite === undefined ? undefined : query.is_favorite === 'true',
         neighborhood: query.neighborhood,

@@ -19,6 +19,8 @@ describe('HTTP behaviour', () => {
       assert.equal(headers.get('access-control-allow-origin'), 'http://localhost:8000');
       assert.match(headers.get('vary') ?? '', /Origin/);
       assert.equal(headers.get('access-control-allow-credentials'), null);
+      // A cross-origin client must be able to read Retry-After and the delta confirmation.
+      assert.equal(headers.get('access-control-expose-headers'), 'retry-after, x-delta-sync');
     });
 
     it('sends no Allow-Origin without an Origin, but still varies on it', async () => {

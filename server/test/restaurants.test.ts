@@ -202,6 +202,13 @@ describe('restaurants', () => {
       assert.equal(fromSeed.body.length, 10);
     });
 
+    it('confirms with a header that it applied the filter, so clients can tell it from a server that ignores it', async () => {
+      const delta = await call(server.url, '/restaurants?updated_since=0');
+      assert.equal(delta.headers.get('x-delta-sync'), 'updated_since');
+      const full = await call(server.url, '/restaurants');
+      assert.equal(full.headers.get('x-delta-sync'), null);
+    });
+
     it('combines with the other filters', async () => {
       const { body } = await call(server.url, '/restaurants?updated_since=1&is_favorite=true&cuisine_type=american');
       assert.deepEqual(ids(body), [4, 7, 8]);

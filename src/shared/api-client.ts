@@ -11,6 +11,7 @@ import {
   type Restaurant,
   type Review,
   type ReviewUpdate,
+  DELTA_HEADER,
   apiPaths,
   normalizeRestaurant,
   normalizeReview,
@@ -67,9 +68,20 @@ export class ApiClient {
     private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
-  async restaurants(options: RequestOptions & { updatedSince?: string } = {}): Promise<Restaurant[]> {
-    const query = options.updatedSince ? `?updated_since=${encodeURIComponent(options.updatedSince)}` : '';
-    const body = await this.json<unknown[]>(apiPaths.restaurants() + query, { method: 'GET' }, options);
+  async restaurants(options: RequestOptions = {}): Promise<Restaurant[]> {
+    const body = await this.json<unknown[]>(apiPaths.restaurants(), { method: 'GET' }, options);
+    return body.map((raw) => normalizeRestaurant(raw as object));
+  }
+
+  /**
+   * Only the restaurants changed after `since` (our server's extension), or `undefined` when the
+   * server did not confirm it applied the filter: then the caller needs the full list.
+   */
+  async restaurantsChangedSince(since: string, options: RequestOptions = {}): Promise<Restaurant[] | undefined> {
+    const path = `${apiPaths.restaurants()}?updated_since=${encodeURIComponent(since)}`;
+    const response = await this.ok(path, { method: 'GET' }, options);
+    if (response.headers.get(DELTA_HEADER) !== 'updated_since') return undefined;
+    const body = await readJson<unknown[]>(response, path);
     return body.map((raw) => normalizeRestaurant(raw as object));
   }
 
@@ -126,14 +138,13 @@ export class ApiClient {
   }
 
   private async json<T>(path: string, init: RequestInit, options: RequestOptions): Promise<T> {
+    return readJson<T>(await this.ok(path, init, options), `${init.method} ${path}`);
+  }
+
+  private async ok(path: string, init: RequestInit, options: RequestOptions): Promise<Response> {
     const response = await this.send(path, init, options);
     if (!response.ok) throw await toHttpError(response);
-    try {
-      return (await response.json()) as T;
-    } catch {
-      // A body cut off mid-way is a transport failure, not a verdict from the server.
-      throw new NetworkError(`The answer to ${init.method} ${path} was cut off`);
-    }
+    return response;
   }
 
   private async send(path: string, init: RequestInit, { signal, timeoutMs }: RequestOptions): Promise<Response> {
@@ -157,6 +168,15 @@ export class ApiClient {
       clearTimeout(timer);
       signal?.removeEventListener('abort', abort);
     }
+  }
+}
+
+async function readJson<T>(response: Response, what: string): Promise<T> {
+  try {
+    return (await response.json()) as T;
+  } catch {
+    // A body cut off mid-way is a transport failure, not a verdict from the server.
+    throw new NetworkError(`The answer to ${what} was cut off`);
   }
 }
 

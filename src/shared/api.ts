@@ -146,6 +146,13 @@ export function normalizeReview(raw: WireReview): Review {
   return review;
 }
 
+/**
+ * Our server sets this response header when it applied `updated_since`. The original server
+ * does not know the parameter (and may even treat it as a filter that matches nothing), so
+ * without the header the client must not trust a delta answer.
+ */
+export const DELTA_HEADER = 'x-delta-sync';
+
 // ---- Paths ---------------------------------------------------------------------------------
 
 /** Paths of the contract, relative to the API base URL (empty base = same origin). */

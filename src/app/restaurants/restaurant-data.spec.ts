@@ -66,10 +66,29 @@ describe('RestaurantData (real IndexedDB, scripted network)', () => {
     const data = setUp();
     await firstValueFrom(data.all().pipe(take(2), toArray()));
     network.calls.length = 0;
+    network.respondWith(() => json([], 200, { 'x-delta-sync': 'updated_since' }));
 
+    const [, fresh] = await firstValueFrom(data.all().pipe(take(2), toArray()));
+
+    expect(network.calls.map((c) => c.url)).toEqual(['/restaurants?updated_since=2017-09-01T12%3A00%3A00.000Z']);
+    expect(names(fresh)).toEqual(['Fresh']);
+  });
+
+  it('falls back to the full list when the server does not confirm the delta filter (the original server)', async () => {
+    await seedCache(normalizeRestaurant(wireRestaurant(1)));
+    const data = setUp();
     await firstValueFrom(data.all().pipe(take(2), toArray()));
+    network.calls.length = 0;
+    // A server that does not know the parameter may treat it as a filter that matches nothing.
+    network.respondWith((call) => json(call.url.includes('updated_since') ? [] : [wireRestaurant(1, { name: 'Renamed' })]));
 
-    expect(network.calls[0].url).toBe('/restaurants?updated_since=2017-09-01T12%3A00%3A00.000Z');
+    const [, fresh] = await firstValueFrom(data.all().pipe(take(2), toArray()));
+
+    expect(network.calls.map((c) => c.url)).toEqual([
+      '/restaurants?updated_since=2017-09-01T12%3A00%3A00.000Z',
+      '/restaurants',
+    ]);
+    expect(names(fresh)).toEqual(['Renamed']);
   });
 
   it('reports an unknown restaurant as not found', async () => {

@@ -88,10 +88,9 @@ export class RestaurantData {
       const db = await this.database.get();
       const cursor = (await db.get('meta', CURSOR_KEY))?.value as string | undefined;
       const hasCopy = (await db.count('restaurants')) > 0;
-      const restaurants = await this.api.restaurants({
-        updatedSince: hasCopy ? cursor : undefined,
-        timeoutMs: READ_TIMEOUT_MS,
-      });
+      const options = { timeoutMs: READ_TIMEOUT_MS };
+      const changed = hasCopy && cursor ? await this.api.restaurantsChangedSince(cursor, options) : undefined;
+      const restaurants = changed ?? (await this.api.restaurants(options));
       await this.store(db, restaurants);
       return true;
     } catch (error) {
