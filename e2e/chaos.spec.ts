@@ -1,0 +1,155 @@
+import type { Page } from '@playwright/test';
+import { FaultProxy } from './fault-proxy';
+import { test as base, expect, readStore, waitForOfflineReady } from './fixtures';
+import { dispatchSync, syncStatus, writeReview } from './sync-helpers';
+
+/** The browser talks to a fault faults in front of the real server. */
+const test = base.extend<{ faults: FaultProxy }>({
+  faults: async ({ server }, use) => {
+    const faults = await FaultProxy.start(server.url);
+    await use(faults);
+    await faults.close();
+  },
+  baseURL: async ({ faults }, use) => use(faults.url),
+});
+
+const isReviewPost = (req: { method?: string; url?: string }) => req.method === 'POST' && !!req.url?.startsWith('/reviews');
+
+interface Queued {
+  client_id: string;
+  status: string;
+  attempts: number;
+}
+
+/** Puts `count` reviews straight into the outbox and registers the sync tag (the form would be slow). */
+async function queueReviews(page: Page, restaurantId: number, prefix: string, count: number): Promise<string[]> {
+  return page.evaluate(
+    async ({ restaurantId, prefix, count }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('restaurant-reviews');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const tx = db.transaction('offline-reviews', 'readwrite');
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const client_id = crypto.randomUUID();
+        ids.push(client_id);
+        tx.objectStore('offline-reviews').add({
+          client_id,
+          restaurant_id: restaurantId,
+          name: `${prefix} ${i}`,
+          rating: 1 + (i % 5),
+          comments: `Chaos review ${i}.`,
+          createdAt: new Date().toISOString(),
+          status: 'pending',
+          attempts: 0,
+        });
+      }
+      await new Promise((resolve) => (tx.oncomplete = resolve));
+      db.close();
+      const registration = (await navigator.serviceWorker.ready) as unknown as { sync: { register(tag: string): Promise<void> } };
+      await registration.sync.register('syncReviews');
+      return ids;
+    },
+    { restaurantId, prefix, count },
+  );
+}
+
+test.describe('browser chaos: every queued write arrives exactly once', () => {
+  test('the server is killed in the middle of a replay, then comes back', async ({ page, context, server, api }) => {
+    await page.goto('/restaurant/3');
+    await waitForOfflineReady(page);
+    await context.setOffline(true);
+    const queued = await queueReviews(page, 3, 'Killed', 80);
+
+    await context.setOffline(false);
+    const arrived = async () => (await api.reviewsOf(3)).filter((r) => r.name.startsWith('Killed ')).length;
+    await expect.poll(arrived, { timeout: 10_000, intervals: [5] }).toBeGreaterThan(0);
+    await server.kill();
+    const midway = (await readStore<Queued>(page, 'offline-reviews')).length;
+    expect(midway, 'the kill landed in the middle of the replay').toBeGreaterThan(0);
+
+    await server.start();
+    await dispatchSync(context, page, 'syncReviews');
+
+    await expect.poll(arrived, { timeout: 15_000 }).toBe(80);
+    await expect.poll(() => readStore(page, 'offline-reviews')).toEqual([]);
+    const onServer = (await api.reviewsOf(3)).filter((r) => r.name.startsWith('Killed ')).map((r) => r.client_id);
+    expect(onServer.sort()).toEqual([...queued].sort());
+    test.info().annotations.push({ type: 'midway', description: `${midway} of 80 still queued when the server died` });
+  });
+
+  test('the server answers 503 for a while, then recovers', async ({ page, context, faults, api }) => {
+    await page.goto('/restaurant/4');
+    await waitForOfflineReady(page);
+    faults.inject({ kind: 'status', status: 503 }, isReviewPost);
+
+    await writeReview(page, { name: 'Patient Pam', rating: 4, comments: 'Sent during a 503 spell.' });
+    await expect.poll(async () => (await readStore<Queued>(page, 'offline-reviews'))[0]?.attempts ?? 0).toBeGreaterThan(0);
+    const [kept] = await readStore<Queued>(page, 'offline-reviews');
+    expect(kept.status).toBe('pending');
+    await expect(page.getByText('Pending sync')).toBeVisible();
+    await expect(syncStatus(page)).toContainText('1 change waiting to sync');
+    expect((await api.reviewsOf(4)).some((r) => r.name === 'Patient Pam')).toBe(false);
+
+    faults.heal();
+    await dispatchSync(context, page, 'syncReviews');
+
+    await expect.poll(async () => (await api.reviewsOf(4)).filter((r) => r.name === 'Patient Pam').length).toBe(1);
+    await expect.poll(() => readStore(page, 'offline-reviews')).toEqual([]);
+    await expect(page.getByText('Pending sync')).toHaveCount(0);
+    await expect(syncStatus(page)).not.toContainText('waiting');
+  });
+
+  test('a slow server (10 s per answer) still gets each review once, even with a second sync meanwhile', async ({
+    page,
+    context,
+    faults,
+    api,
+  }) => {
+    test.setTimeout(90_000);
+    await page.goto('/restaurant/5');
+    await waitForOfflineReady(page);
+    faults.inject({ kind: 'delay', ms: 10_000 }, isReviewPost);
+
+    await writeReview(page, { name: 'Slow Sue', rating: 3, comments: 'The server took its time.' });
+    await expect.poll(() => faults.matched('POST', '/reviews'), { timeout: 5_000 }).toBe(1);
+    await expect(page.getByText('Pending sync')).toBeVisible();
+    // The browser retries a sync it thinks is stuck; ours waits for the lock instead of sending again.
+    await dispatchSync(context, page, 'syncReviews');
+
+    await expect.poll(async () => (await api.reviewsOf(5)).filter((r) => r.name === 'Slow Sue').length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => readStore(page, 'offline-reviews'), { timeout: 15_000 }).toEqual([]);
+    await expect(page.getByText('Pending sync')).toHaveCount(0);
+    await page.waitForTimeout(1_000);
+    expect((await api.reviewsOf(5)).filter((r) => r.name === 'Slow Sue')).toHaveLength(1);
+  });
+
+  test('a 429 with Retry-After is honoured: nothing is sent before it, everything after', async ({
+    page,
+    context,
+    faults,
+    api,
+  }) => {
+    await page.goto('/restaurant/6');
+    await waitForOfflineReady(page);
+    faults.inject({ kind: 'status', status: 429, headers: { 'retry-after': '3' } }, isReviewPost);
+
+    await writeReview(page, { name: 'Waiting Wes', rating: 5, comments: 'Told to wait three seconds.' });
+    await expect.poll(() => faults.matched('POST', '/reviews')).toBe(1);
+    faults.heal();
+    const refusedAt = faults.log[0].at;
+
+    // A retry inside the window sends nothing.
+    await dispatchSync(context, page, 'syncReviews');
+    await page.waitForTimeout(500);
+    expect((await api.reviewsOf(6)).some((r) => r.name === 'Waiting Wes')).toBe(false);
+
+    // After it, the next sync delivers.
+    await page.waitForTimeout(Math.max(0, refusedAt + 3_100 - Date.now()));
+    await dispatchSync(context, page, 'syncReviews');
+    await expect.poll(async () => (await api.reviewsOf(6)).filter((r) => r.name === 'Waiting Wes').length).toBe(1);
+    await expect.poll(() => readStore(page, 'offline-reviews')).toEqual([]);
+  });
+});

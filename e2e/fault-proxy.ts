@@ -1,0 +1,86 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the proxy does to a request that matches: pass it on, refuse it, or hold it first. */
+export type Fault =
+  | { kind: 'pass' }
+  | { kind: 'status'; status: number; headers?: Record<string, string> }
+  | { kind: 'delay'; ms: number };
+
+/**
+ * A reverse proxy in front of the real server, for failures a healthy server will not produce on
+ * cue: a 503 spell, a 429 with Retry-After, a 10-second answer. Everything it passes on is the
+ * real server's real answer; the browser only ever talks to the proxy, as it would to a CDN.
+ */
+export class FaultProxy {
+  private fault: Fault = { kind: 'pass' };
+  private matches: (req: IncomingMessage) => boolean = () => false;
+  /** Requests that matched, and what was done to them. */
+  readonly log: Array<{ method: string; url: string; fault: Fault['kind']; at: number }> = [];
+
+  private constructor(
+    private readonly server: Server,
+    private readonly target: URL,
+  ) {}
+
+  static async start(targetUrl: string): Promise<FaultProxy> {
+    let proxy!: FaultProxy;
+    const server = createServer((req, res) => void proxy.handle(req, res));
+    proxy = new FaultProxy(server, new URL(targetUrl));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get url(): string {
+    return `http://localhost:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** From now on, requests for which `matches` is true get `fault`. */
+  inject(fault: Fault, matches: (req: IncomingMessage) => boolean): void {
+    this.fault = fault;
+    this.matches = matches;
+  }
+
+  heal(): void {
+    this.fault = { kind: 'pass' };
+  }
+
+  matched(method: string, pathPrefix: string): number {
+    return this.log.filter((entry) => entry.method === method && entry.url.startsWith(pathPrefix)).length;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const fault = this.matches(req) ? this.fault : ({ kind: 'pass' } as Fault);
+    if (this.matches(req)) this.log.push({ method: req.method ?? '', url: req.url ?? '', fault: fault.kind, at: Date.now() });
+    if (fault.kind === 'status') {
+      req.resume();
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+      res.end(JSON.stringify({ error: 'Injected', message: `Injected ${fault.status} from the fault proxy` }));
+      return;
+    }
+    if (fault.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    const upstream = request(
+      {
+        host: this.target.hostname,
+        port: this.target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: this.target.host },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      // The real server is gone (killed mid-test): the browser sees a dropped connection.
+      res.destroy();
+    });
+    req.pipe(upstream);
+  }
+}
