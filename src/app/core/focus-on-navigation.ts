@@ -12,12 +12,13 @@ export class FocusOnNavigation {
   private readonly injector = inject(Injector);
 
   start(): void {
-    let first = true;
-    this.router.events.pipe(filter((event) => event instanceof NavigationEnd)).subscribe(() => {
-      if (first) {
-        first = false;
-        return;
-      }
+    let lastPath: string | undefined;
+    this.router.events.pipe(filter((event) => event instanceof NavigationEnd)).subscribe((event) => {
+      const path = event.urlAfterRedirects.split(/[?#]/)[0];
+      const firstOrSamePage = lastPath === undefined || path === lastPath;
+      lastPath = path;
+      // A change of query only (the list's filters) is not a new page: focus stays on the control in use.
+      if (firstOrSamePage) return;
       afterNextRender(() => focusHeading(), { injector: this.injector });
     });
   }

@@ -1,0 +1,94 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input } from '@angular/core';
+import { toObservable, toSignal } from '@angular/core/rxjs-interop';
+import { Title } from '@angular/platform-browser';
+import { RouterLink } from '@angular/router';
+import { type Observable, of, startWith, switchMap } from 'rxjs';
+import type { Restaurant } from '../../shared/api';
+import { LOADING, type Loaded } from '../core/loaded';
+import { samePlaces } from '../map/map-place';
+import { RestaurantMap } from '../map/restaurant-map';
+import { ReviewData, type ReviewItem } from '../reviews/review-data';
+import { ReviewForm } from '../reviews/review-form';
+import { ReviewList } from '../reviews/review-list';
+import { FavoriteToggle } from './favorite-toggle';
+import { OpeningHours } from './opening-hours';
+import { ART_HEIGHT, ART_WIDTH, artAlt, artFor, artHue } from './restaurant-art';
+import { RestaurantData } from './restaurant-data';
+
+const NOT_FOUND: Loaded<never> = { state: 'not-found' };
+const APP_NAME = 'Restaurant Reviews';
+
+/** `/restaurant/:id`. Anything but a positive whole number is a restaurant that cannot exist. */
+export function parseRestaurantId(id: string): number | undefined {
+  if (!/^\d{1,15}$/.test(id)) return undefined;
+  const value = Number(id);
+  return value > 0 ? value : undefined;
+}
+
+@Component({
+  selector: 'app-restaurant-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, FavoriteToggle, OpeningHours, RestaurantMap, ReviewList, ReviewForm],
+  templateUrl: './restaurant-page.html',
+  styleUrl: './restaurant-page.css',
+})
+export class RestaurantPage {
+  /** The `:id` route parameter, bound by the router. */
+  readonly id = input.required<string>();
+
+  private readonly restaurants = inject(RestaurantData);
+  private readonly reviewData = inject(ReviewData);
+
+  protected readonly restaurantId = computed(() => parseRestaurantId(this.id()));
+
+  protected readonly restaurant = toSignal(
+    this.streamFor((id) => this.restaurants.one(id)),
+    { initialValue: LOADING as Loaded<Restaurant> },
+  );
+  protected readonly reviews = toSignal(
+    this.streamFor((id) => this.reviewData.forRestaurant(id)),
+    { initialValue: LOADING as Loaded<ReviewItem[]> },
+  );
+
+  protected readonly current = computed(() => {
+    const restaurant = this.restaurant();
+    return restaurant.state === 'ready' ? restaurant.value : undefined;
+  });
+  protected readonly stale = computed(() => {
+    const restaurant = this.restaurant();
+    return restaurant.state === 'ready' && restaurant.stale;
+  });
+  /** Unchanged by a favorite toggle or a refresh, so the map keeps its marker as it is. */
+  protected readonly places = computed(
+    () => {
+      const restaurant = this.current();
+      return restaurant ? [restaurant] : [];
+    },
+    { equal: samePlaces },
+  );
+
+  protected readonly artWidth = ART_WIDTH;
+  protected readonly artHeight = ART_HEIGHT;
+  protected readonly art = computed(() => artFor(this.current()?.cuisine_type ?? ''));
+  protected readonly alt = computed(() => {
+    const restaurant = this.current();
+    return restaurant ? artAlt(restaurant) : '';
+  });
+  protected readonly hue = computed(() => artHue(this.current()?.id ?? 0));
+
+  constructor() {
+    const title = inject(Title);
+    effect(() => {
+      const restaurant = this.restaurant();
+      if (restaurant.state === 'ready') title.setTitle(`${restaurant.value.name} · ${APP_NAME}`);
+      else if (restaurant.state === 'not-found') title.setTitle(`Restaurant not found · ${APP_NAME}`);
+    });
+  }
+
+  /** A new id starts from "loading", so the previous restaurant never shows under the new address. */
+  private streamFor<T>(load: (id: number) => Observable<Loaded<T>>): Observable<Loaded<T>> {
+    return toObservable(this.restaurantId).pipe(
+      switchMap((id) => (id === undefined ? of(NOT_FOUND) : load(id).pipe(startWith(LOADING)))),
+    );
+  }
+}

@@ -1,0 +1,169 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  inject,
+  input,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { type AbstractControl, FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { REVIEW_LIMITS } from '../../shared/api';
+import { Connectivity } from '../sync/connectivity';
+import { ReviewData } from './review-data';
+import { maxTrimmedLength, requiredText, starRating } from './review-validators';
+
+type ReviewFormGroup = FormGroup<{
+  name: FormControl<string>;
+  rating: FormControl<number | null>;
+  comments: FormControl<string>;
+}>;
+type FieldName = 'name' | 'rating' | 'comments';
+
+const FIELDS: readonly FieldName[] = ['name', 'rating', 'comments'];
+const RATINGS = Array.from(
+  { length: REVIEW_LIMITS.ratingMax - REVIEW_LIMITS.ratingMin + 1 },
+  (_, i) => REVIEW_LIMITS.ratingMin + i,
+);
+const numberFormat = new Intl.NumberFormat('en-US');
+
+/**
+ * Writes a review into the outbox: it works the same offline, and the review shows in the list at
+ * once (the list's stream re-emits on its own). Invalid input sends nothing and puts focus on the
+ * first field to fix.
+ */
+@Component({
+  selector: 'app-review-form',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ReactiveFormsModule],
+  templateUrl: './review-form.html',
+  styleUrl: './review-form.css',
+})
+export class ReviewForm {
+  readonly restaurantId = input.required<number>();
+
+  private readonly reviews = inject(ReviewData);
+  private readonly injector = inject(Injector);
+  protected readonly connectivity = inject(Connectivity);
+
+  protected readonly limits = REVIEW_LIMITS;
+  protected readonly ratings = RATINGS;
+
+  protected readonly form: ReviewFormGroup = new FormGroup({
+    name: new FormControl('', {
+      nonNullable: true,
+      validators: [requiredText, maxTrimmedLength(REVIEW_LIMITS.nameMaxLength)],
+    }),
+    rating: new FormControl<number | null>(null, { validators: [Validators.required, starRating] }),
+    comments: new FormControl('', {
+      nonNullable: true,
+      validators: [requiredText, maxTrimmedLength(REVIEW_LIMITS.commentsMaxLength)],
+    }),
+  });
+
+  /** Every form event (value, status, touched, reset) as a signal, so the messages below follow it. */
+  private readonly formEvents = toSignal(this.form.events);
+  private readonly submitted = signal(false);
+  protected readonly saving = signal(false);
+  protected readonly status = signal('');
+  protected readonly saveError = signal('');
+
+  /** The message to show per field, or '' — after a submit attempt or once the field was left. */
+  protected readonly errors = computed(() => {
+    this.formEvents();
+    const submitted = this.submitted();
+    const messages = {} as Record<FieldName, string>;
+    for (const field of FIELDS) {
+      const control = this.form.controls[field];
+      messages[field] = control.invalid && (submitted || control.touched) ? errorMessage(field, control) : '';
+    }
+    return messages;
+  });
+
+  protected readonly commentsLength = computed(() => {
+    this.formEvents();
+    return this.form.controls.comments.value.trim().length;
+  });
+  protected readonly commentsCount = computed(
+    () => `${numberFormat.format(this.commentsLength())} of ${numberFormat.format(REVIEW_LIMITS.commentsMaxLength)} characters`,
+  );
+
+  private readonly nameField = viewChild.required<ElementRef<HTMLElement>>('nameField');
+  private readonly ratingField = viewChild.required<ElementRef<HTMLElement>>('ratingField');
+  private readonly commentsField = viewChild.required<ElementRef<HTMLElement>>('commentsField');
+  private readonly statusMessage = viewChild.required<ElementRef<HTMLElement>>('statusMessage');
+
+  private fieldElement(field: FieldName): HTMLElement {
+    const fields = { name: this.nameField, rating: this.ratingField, comments: this.commentsField };
+    return fields[field]().nativeElement;
+  }
+
+  /** The select keeps plain "1"–"5" values in the DOM; the control holds the number. */
+  protected chooseRating(value: string): void {
+    const rating = this.form.controls.rating;
+    rating.setValue(value === '' ? null : Number(value));
+    rating.markAsDirty();
+  }
+
+  protected describedBy(field: FieldName, ...always: string[]): string | null {
+    const ids = [...always, this.errors()[field] ? `review-${field}-error` : ''].filter(Boolean);
+    return ids.length ? ids.join(' ') : null;
+  }
+
+  protected async submit(): Promise<void> {
+    if (this.saving()) return;
+    this.submitted.set(true);
+    this.status.set('');
+    this.saveError.set('');
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      const firstInvalid = FIELDS.find((field) => this.form.controls[field].invalid);
+      if (firstInvalid) this.fieldElement(firstInvalid).focus();
+      return;
+    }
+    const { name, rating, comments } = this.form.getRawValue();
+    this.saving.set(true);
+    try {
+      await this.reviews.add({
+        restaurant_id: this.restaurantId(),
+        name: name.trim(),
+        rating: rating as number,
+        comments: comments.trim(),
+      });
+    } catch {
+      this.saveError.set('Your review could not be saved on this device. Please try again.');
+      return;
+    } finally {
+      this.saving.set(false);
+    }
+    this.form.reset();
+    this.submitted.set(false);
+    // Honest about delivery: the outbox sends it, and may still be doing so.
+    this.status.set(
+      this.connectivity.online()
+        ? 'Thank you! Your review is being sent.'
+        : "Your review was saved and will be sent when you're back online.",
+    );
+    afterNextRender(() => this.statusMessage().nativeElement.focus(), { injector: this.injector });
+  }
+}
+
+function errorMessage(field: FieldName, control: AbstractControl): string {
+  const errors = control.errors ?? {};
+  switch (field) {
+    case 'name':
+      return errors['required']
+        ? 'Enter your name.'
+        : `Your name can be at most ${REVIEW_LIMITS.nameMaxLength} characters.`;
+    case 'rating':
+      return `Choose a rating from ${REVIEW_LIMITS.ratingMin} to ${REVIEW_LIMITS.ratingMax} stars.`;
+    case 'comments':
+      return errors['required']
+        ? 'Write a few words about your visit.'
+        : `Comments can be at most ${numberFormat.format(REVIEW_LIMITS.commentsMaxLength)} characters.`;
+  }
+}
