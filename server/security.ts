@@ -8,12 +8,18 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 
 /**
- * The CSP sent with every response. Map tiles from external hosts are blocked on purpose
- * (img-src 'self'); styles may be inline because Angular inlines critical CSS.
+ * The map's tile server: the one outside host the app loads from (images only). It must match
+ * `mapTileUrl` in src/environments/environment.ts.
+ */
+export const MAP_TILE_ORIGIN = 'https://tile.openstreetmap.org';
+
+/**
+ * The CSP sent with every response. Scripts only from our origin, no inline script; styles may
+ * be inline because Angular injects component styles and Leaflet positions tiles with `style`.
  */
 export const CONTENT_SECURITY_POLICY: Readonly<Record<string, readonly string[]>> = {
   'default-src': ["'self'"],
-  'img-src': ["'self'", 'data:', 'blob:'],
+  'img-src': ["'self'", 'data:', 'blob:', MAP_TILE_ORIGIN],
   'style-src': ["'self'", "'unsafe-inline'"],
   'script-src': ["'self'"],
   'connect-src': ["'self'"],
