@@ -1,4 +1,5 @@
 import {
+  type OnInit,
   ChangeDetectionStrategy,
   Component,
   ElementRef,
@@ -7,6 +8,7 @@ import {
   computed,
   inject,
   input,
+  output,
   signal,
   viewChild,
 } from '@angular/core';
@@ -14,7 +16,7 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import { type AbstractControl, FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { REVIEW_LIMITS } from '../../shared/api';
 import { Connectivity } from '../sync/connectivity';
-import { ReviewData } from './review-data';
+import { type ReviewItem, ReviewData } from './review-data';
 import { maxTrimmedLength, requiredText, starRating } from './review-validators';
 
 type ReviewFormGroup = FormGroup<{
@@ -34,7 +36,7 @@ const numberFormat = new Intl.NumberFormat('en-US');
 /**
  * Writes a review into the outbox: it works the same offline, and the review shows in the list at
  * once (the list's stream re-emits on its own). Invalid input sends nothing and puts focus on the
- * first field to fix.
+ * first field to fix. Given a `review`, it edits that one of the person's reviews instead.
  */
 @Component({
   selector: 'app-review-form',
@@ -43,8 +45,14 @@ const numberFormat = new Intl.NumberFormat('en-US');
   templateUrl: './review-form.html',
   styleUrl: './review-form.css',
 })
-export class ReviewForm {
+export class ReviewForm implements OnInit {
   readonly restaurantId = input.required<number>();
+  /** The person's own review to edit; absent for a new review. */
+  readonly review = input<ReviewItem>();
+  /** Field ids start with this, so an edit form and the new-review form can share a page. */
+  readonly idPrefix = input('review');
+  /** An edit was saved or cancelled. */
+  readonly closed = output<void>();
 
   private readonly reviews = inject(ReviewData);
   private readonly injector = inject(Injector);
@@ -97,6 +105,11 @@ export class ReviewForm {
   private readonly commentsField = viewChild.required<ElementRef<HTMLElement>>('commentsField');
   private readonly statusMessage = viewChild.required<ElementRef<HTMLElement>>('statusMessage');
 
+  ngOnInit(): void {
+    const review = this.review();
+    if (review) this.form.setValue({ name: review.name, rating: review.rating, comments: review.comments });
+  }
+
   private fieldElement(field: FieldName): HTMLElement {
     const fields = { name: this.nameField, rating: this.ratingField, comments: this.commentsField };
     return fields[field]().nativeElement;
@@ -110,7 +123,7 @@ export class ReviewForm {
   }
 
   protected describedBy(field: FieldName, ...always: string[]): string | null {
-    const ids = [...always, this.errors()[field] ? `review-${field}-error` : ''].filter(Boolean);
+    const ids = [...always, this.errors()[field] ? `${this.idPrefix()}-${field}-error` : ''].filter(Boolean);
     return ids.length ? ids.join(' ') : null;
   }
 
@@ -126,19 +139,21 @@ export class ReviewForm {
       return;
     }
     const { name, rating, comments } = this.form.getRawValue();
+    const values = { name: name.trim(), rating: rating as number, comments: comments.trim() };
+    const editing = this.review();
     this.saving.set(true);
     try {
-      await this.reviews.add({
-        restaurant_id: this.restaurantId(),
-        name: name.trim(),
-        rating: rating as number,
-        comments: comments.trim(),
-      });
+      if (editing) await this.reviews.edit(editing, values);
+      else await this.reviews.add({ restaurant_id: this.restaurantId(), ...values });
     } catch {
       this.saveError.set('Your review could not be saved on this device. Please try again.');
       return;
     } finally {
       this.saving.set(false);
+    }
+    if (editing) {
+      this.closed.emit();
+      return;
     }
     this.form.reset();
     this.submitted.set(false);

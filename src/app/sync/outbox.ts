@@ -2,7 +2,7 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { NewReview } from '../../shared/api';
 import type { IDBPObjectStore } from 'idb';
-import type { AppDbSchema, OfflineFavorite, OfflineReview } from '../../shared/db-schema';
+import type { AppDbSchema, OfflineFavorite, OfflineReview, StoreName } from '../../shared/db-schema';
 import { RetryLaterError, countPending, replayOutbox } from '../../shared/replay';
 import { SYNC_TAGS, type SyncTag } from '../../shared/sync-protocol';
 import { newUuid } from '../../shared/uuid';
@@ -133,22 +133,24 @@ export class Outbox {
   /** Deletes one of this person's reviews: a queued one just disappears; one on the server is queued for deletion. */
   async deleteReview(target: ReviewTarget): Promise<void> {
     const db = await this.database.get();
-    const tx = db.transaction('offline-reviews', 'readwrite');
-    const queued = await this.queuedFor(tx.store, target);
+    // One transaction over both stores: awaiting another one in between would end this one.
+    const tx = db.transaction(['offline-reviews', 'reviews'], 'readwrite');
+    const outbox = tx.objectStore('offline-reviews');
+    const queued = await this.queuedFor(outbox, target);
     if (queued && (!queued.op || queued.op === 'create')) {
-      await tx.store.delete(queued.local_id!);
+      await outbox.delete(queued.local_id!);
     } else if (queued) {
-      await tx.store.put({ ...queued, op: 'delete', status: 'pending', error: undefined });
+      await outbox.put({ ...queued, op: 'delete', status: 'pending', error: undefined });
     } else if (target.id !== undefined) {
-      const review = await db.get('reviews', target.id);
-      await tx.store.add(this.change('delete', target, review ?? { name: '', rating: 0, comments: '' }));
+      const review = await tx.objectStore('reviews').get(target.id);
+      await outbox.add(this.change('delete', target, review ?? { name: '', rating: 0, comments: '' }));
     }
     await tx.done;
     this.queued(SYNC_TAGS.reviews);
   }
 
   private async queuedFor(
-    store: IDBPObjectStore<AppDbSchema, ['offline-reviews'], 'offline-reviews', 'readwrite'>,
+    store: IDBPObjectStore<AppDbSchema, ArrayLike<StoreName>, 'offline-reviews', 'readwrite'>,
     target: ReviewTarget,
   ): Promise<OfflineReview | undefined> {
     if (target.localId !== undefined) return store.get(target.localId);
