@@ -1,0 +1,34 @@
+import { expect, test } from './fixtures';
+import { writeReview } from './sync-helpers';
+
+test('the app runs under its Content-Security-Policy with no violation, on both pages and through a write', async ({
+  page,
+}) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      (window as unknown as { __csp: string[] }).__csp ??= [];
+      (window as unknown as { __csp: string[] }).__csp.push(`${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+
+  const response = await page.goto('/');
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  expect(csp).toContain("frame-ancestors 'none'");
+
+  await expect(page.getByRole('link', { name: 'Emily' })).toBeVisible();
+  await page.getByRole('link', { name: 'Emily' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Emily' })).toBeVisible();
+  await writeReview(page, { name: 'Cato', rating: 4, comments: 'Checked under a strict policy.' });
+  await expect(page.getByText('Checked under a strict policy.')).toBeVisible();
+  // Give the idle-deferred map (Leaflet and its styles) time to load too.
+  await page.waitForTimeout(1500);
+
+  expect(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).toEqual([]);
+  expect(violations).toEqual([]);
+});
