@@ -1,11 +1,11 @@
 import { Injectable, inject } from '@angular/core';
-import { Observable, concat, defer, from, map, merge, switchMap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { Restaurant } from '../../shared/api';
-import { HttpError, NetworkError } from '../../shared/api-client';
 import type { AppDb } from '../../shared/db-schema';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
-import { type Loaded, ready } from '../core/loaded';
+import { type RefreshResult, cacheFirst, quietly } from '../core/cache-first';
+import type { Loaded } from '../core/loaded';
 import { Outbox } from '../sync/outbox';
 import { SyncEvents } from '../sync/sync-events';
 
@@ -25,48 +25,21 @@ export class RestaurantData {
   private readonly outbox = inject(Outbox);
 
   all(): Observable<Loaded<Restaurant[]>> {
-    return defer(() => {
-      let stale = true;
-      const read = () => from(this.readAll());
-      const cached = read().pipe(switchMap((list) => (list.length ? [ready(list, true)] : [])));
-      const fresh = from(this.refreshAll()).pipe(
-        switchMap((ok) => {
-          stale = !ok;
-          return read();
-        }),
-        map((list): Loaded<Restaurant[]> => (list.length || !stale ? ready(list, stale) : { state: 'unavailable' })),
-      );
-      const changes = this.events.messages$.pipe(
-        switchMap(() => read()),
-        map((list) => ready(list, stale)),
-      );
-      return merge(concat(cached, fresh), changes);
+    return cacheFirst({
+      read: () => this.readAll(),
+      refresh: () => this.refreshAll(),
+      changes: this.events.messages$,
+      isEmpty: (list) => list.length === 0,
     });
   }
 
   one(id: number): Observable<Loaded<Restaurant>> {
-    return defer(() => {
-      let stale = true;
-      let missing = false;
-      const read = () => from(this.readOne(id));
-      const toLoaded = (restaurant: Restaurant | undefined): Loaded<Restaurant> =>
-        restaurant && !missing
-          ? ready(restaurant, stale)
-          : missing
-            ? { state: 'not-found' }
-            : { state: 'unavailable' };
-      const cached = read().pipe(switchMap((r) => (r ? [ready(r, true)] : [])));
-      const fresh = from(this.refreshOne(id)).pipe(
-        switchMap((result) => {
-          stale = result === 'failed';
-          missing = result === 'missing';
-          return read();
-        }),
-        map(toLoaded),
-      );
-      const changes = this.events.messages$.pipe(switchMap(() => read()), map(toLoaded));
-      return merge(concat(cached, fresh), changes);
-    });
+    return cacheFirst<Restaurant | undefined>({
+      read: () => this.readOne(id),
+      refresh: () => this.refreshOne(id),
+      changes: this.events.messages$,
+      isEmpty: (restaurant) => restaurant === undefined,
+    }) as Observable<Loaded<Restaurant>>;
   }
 
   /** Updates at once and never waits for the network; the outbox delivers it. */
@@ -82,8 +55,7 @@ export class RestaurantData {
     return (await this.database.get()).get('restaurants', id);
   }
 
-  /** `true` when the network answered and IndexedDB now holds its copy. */
-  private async refreshAll(): Promise<boolean> {
+  private async refreshAll(): Promise<RefreshResult> {
     try {
       const db = await this.database.get();
       const cursor = (await db.get('meta', CURSOR_KEY))?.value as string | undefined;
@@ -92,20 +64,20 @@ export class RestaurantData {
       const changed = hasCopy && cursor ? await this.api.restaurantsChangedSince(cursor, options) : undefined;
       const restaurants = changed ?? (await this.api.restaurants(options));
       await this.store(db, restaurants);
-      return true;
+      return 'fresh';
     } catch (error) {
-      return quietly(error, false);
+      return quietly(error);
     }
   }
 
-  private async refreshOne(id: number): Promise<'fresh' | 'missing' | 'failed'> {
+  private async refreshOne(id: number): Promise<RefreshResult> {
     try {
       const restaurant = await this.api.restaurant(id, { timeoutMs: READ_TIMEOUT_MS });
       if (!restaurant) return 'missing';
       await this.store(await this.database.get(), [restaurant], false);
       return 'fresh';
     } catch (error) {
-      return quietly(error, 'failed');
+      return quietly(error);
     }
   }
 
@@ -131,10 +103,4 @@ export class RestaurantData {
     await Promise.all(writes);
     await tx.done;
   }
-}
-
-/** Offline or a failing server is not an error for a reader: the cached copy stands. */
-function quietly<T>(error: unknown, fallback: T): T {
-  if (error instanceof NetworkError || error instanceof HttpError) return fallback;
-  throw error;
 }

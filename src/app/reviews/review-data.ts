@@ -1,11 +1,11 @@
 import { Injectable, inject } from '@angular/core';
-import { Observable, concat, defer, from, map, merge, switchMap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { Review } from '../../shared/api';
-import { HttpError, NetworkError } from '../../shared/api-client';
 import type { OfflineReview, OutboxStatus } from '../../shared/db-schema';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
-import { type Loaded, ready } from '../core/loaded';
+import { type RefreshResult, cacheFirst, quietly } from '../core/cache-first';
+import type { Loaded } from '../core/loaded';
 import { Outbox, type ReviewChanges, type ReviewDraft } from '../sync/outbox';
 import { SyncEvents } from '../sync/sync-events';
 
@@ -38,22 +38,11 @@ export class ReviewData {
 
   /** The server's reviews merged with this device's queued ones, newest first. */
   forRestaurant(restaurantId: number): Observable<Loaded<ReviewItem[]>> {
-    return defer(() => {
-      let stale = true;
-      const read = () => from(this.readLocal(restaurantId));
-      const cached = read().pipe(switchMap((items) => (items.length ? [ready(items, true)] : [])));
-      const fresh = from(this.refresh(restaurantId)).pipe(
-        switchMap((ok) => {
-          stale = !ok;
-          return read();
-        }),
-        map((items): Loaded<ReviewItem[]> => (items.length || !stale ? ready(items, stale) : { state: 'unavailable' })),
-      );
-      const changes = this.events.messages$.pipe(
-        switchMap(() => read()),
-        map((items) => ready(items, stale)),
-      );
-      return merge(concat(cached, fresh), changes);
+    return cacheFirst({
+      read: () => this.readLocal(restaurantId),
+      refresh: () => this.refresh(restaurantId),
+      changes: this.events.messages$,
+      isEmpty: (items) => items.length === 0,
     });
   }
 
@@ -102,7 +91,7 @@ export class ReviewData {
   }
 
   /** Replaces this restaurant's cached reviews with the server's list. */
-  private async refresh(restaurantId: number): Promise<boolean> {
+  private async refresh(restaurantId: number): Promise<RefreshResult> {
     try {
       const reviews = await this.api.reviewsOf(restaurantId, { timeoutMs: 15_000 });
       const db = await this.database.get();
@@ -116,10 +105,9 @@ export class ReviewData {
       writes.push(...reviews.map((review) => tx.store.put(review)));
       await Promise.all(writes);
       await tx.done;
-      return true;
+      return 'fresh';
     } catch (error) {
-      if (error instanceof NetworkError || error instanceof HttpError) return false;
-      throw error;
+      return quietly(error);
     }
   }
 }
