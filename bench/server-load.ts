@@ -1,0 +1,145 @@
+/**
+ * Server throughput with autocannon: 20 connections, 10 s per route, a fresh database per route.
+ *
+ * These runs raise the server's write rate limit (RATE_LIMIT_MAX=1000000): one client sending
+ * thousands of writes a second is what the limit exists to stop, and here it would only measure
+ * the 429 path. Nothing else in the bench raises it (the sync drain runs with the default).
+ */
+import autocannon, { type Options, type Result } from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { type Figure, type Target, failed, figure, messageOf } from './lib/figures.ts';
+import { type Scope, sleep } from './lib/scope.ts';
+import { startServer } from './lib/server.ts';
+
+export const RAISED_LIMIT_ENV = { RATE_LIMIT_MAX: '1000000' };
+
+interface Route {
+  name: string;
+  method: 'GET' | 'PUT' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: () => string;
+  reqTarget?: Target;
+  p99Target?: Target;
+}
+
+const ROUTES: Route[] = [
+  { name: 'GET /restaurants', method: 'GET', path: '/restaurants', reqTarget: { op: '>=', value: 5000 }, p99Target: { op: '<', value: 20 } },
+  {
+    name: 'GET /restaurants (accept-encoding: gzip, deflate, br)',
+    method: 'GET',
+    path: '/restaurants',
+    headers: { 'accept-encoding': 'gzip, deflate, br' },
+  },
+  { name: 'GET /reviews/?restaurant_id=1', method: 'GET', path: '/reviews/?restaurant_id=1' },
+  { name: 'PUT /restaurants/1/?is_favorite=true', method: 'PUT', path: '/restaurants/1/?is_favorite=true' },
+  {
+    name: 'POST /reviews/',
+    method: 'POST',
+    path: '/reviews/',
+    headers: { 'content-type': 'application/json' },
+    body: () =>
+      JSON.stringify({
+        restaurant_id: 1 + Math.floor(Math.random() * 10),
+        name: 'Load test',
+        rating: 1 + Math.floor(Math.random() * 5),
+        comments: 'Written by autocannon to measure the write path of the server.',
+        client_id: randomUUID(),
+      }),
+    reqTarget: { op: '>=', value: 1500 },
+  },
+];
+
+export interface ServerRun {
+  route: string;
+  requestsPerSecond: number;
+  totalRequests: number;
+  latencyP50: number;
+  latencyP99: number;
+  latencyMax: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodes?: Record<string, number>;
+  throughputBytesPerSecond: number;
+}
+
+export async function measureServerLoad(
+  scope: Scope,
+  { durationS = 10, connections = 20, warmupS = 2, log = console.log }: { durationS?: number; connections?: number; warmupS?: number; log?: (line: string) => void } = {},
+): Promise<{ figures: Figure[]; details: { runs: ServerRun[]; env: Record<string, string> } }> {
+  const figures: Figure[] = [];
+  const runs: ServerRun[] = [];
+  const g = 'server';
+  const note = `1 run of ${durationS} s, ${connections} conn., RATE_LIMIT_MAX=1000000`;
+  for (const route of ROUTES) {
+    scope.check();
+    try {
+      const server = await startServer(scope, { env: RAISED_LIMIT_ENV });
+      try {
+        if (warmupS) await cannon(scope, server.url, route, warmupS, connections);
+        const result = await cannon(scope, server.url, route, durationS, connections);
+        const run = summarize(route.name, result);
+        runs.push(run);
+        log(
+          `  ${route.name}: ${Math.round(run.requestsPerSecond)} req/s, p50 ${run.latencyP50} ms, p99 ${run.latencyP99} ms, errors ${run.errors}, non-2xx ${run.non2xx}`,
+        );
+        figures.push(figure(g, `${route.name}: req/s`, 'req/s', [run.requestsPerSecond], { target: route.reqTarget, note }));
+        figures.push(figure(g, `${route.name}: latency p50`, 'ms', [run.latencyP50]));
+        figures.push(figure(g, `${route.name}: latency p99`, 'ms', [run.latencyP99], { target: route.p99Target }));
+        figures.push(
+          figure(g, `${route.name}: errors + non-2xx`, '', [run.errors + run.non2xx], {
+            target: { op: '=', value: 0 },
+            note: run.errors + run.non2xx && run.statusCodes ? `status ${JSON.stringify(run.statusCodes)}` : undefined,
+          }),
+        );
+      } finally {
+        await server.stop();
+      }
+    } catch (error) {
+      log(`  ${route.name}: error: ${messageOf(error)}`);
+      figures.push(failed(g, `${route.name}: req/s`, 'req/s', error, route.reqTarget));
+    }
+    await sleep(300);
+  }
+  return { figures, details: { runs, env: RAISED_LIMIT_ENV } };
+}
+
+function cannon(scope: Scope, url: string, route: Route, durationS: number, connections: number): Promise<Result> {
+  const options: Options = {
+    url,
+    connections,
+    duration: durationS,
+    timeout: 10,
+    requests: [
+      {
+        method: route.method,
+        path: route.path,
+        headers: route.headers,
+        ...(route.body ? { setupRequest: (request) => ({ ...request, body: route.body!() }) } : {}),
+      },
+    ],
+  };
+  const instance = autocannon(options);
+  scope.defer(`autocannon ${route.name}`, () => instance.stop());
+  return Promise.resolve(instance);
+}
+
+function summarize(route: string, result: Result): ServerRun {
+  const statusCodes = result.statusCodeStats
+    ? Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]))
+    : undefined;
+  return {
+    route,
+    requestsPerSecond: result.requests.average,
+    totalRequests: result.requests.total,
+    latencyP50: result.latency.p50,
+    latencyP99: result.latency.p99,
+    latencyMax: result.latency.max,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes,
+    throughputBytesPerSecond: result.throughput.average,
+  };
+}
