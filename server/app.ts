@@ -9,7 +9,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ensureDbFolder, type LogLevel } from './config.ts';
 import { registerBodyParsers } from './content-types.ts';
 import { registerCors } from './cors.ts';
-import { createErrorHandler } from './errors.ts';
+import { answerClientError, createErrorHandler } from './errors.ts';
 import { registerWriteLimit } from './rate-limit.ts';
 import { RequestLog } from './request-log.ts';
 import { restaurantRoutes } from './routes/restaurants.ts';
@@ -57,6 +57,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     frameworkErrors: (error: FastifyError, request, reply) => {
       void handleError(error, request, reply);
     },
+    // …and so do requests that are not even valid HTTP.
+    clientErrorHandler: answerClientError,
   });
 
   ensureDbFolder(options.dbFile);

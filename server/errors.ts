@@ -4,6 +4,7 @@
  * router, or a bug. Only 4xx messages describe the cause; a 5xx never reveals internals.
  */
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiError } from '../src/shared/api.ts';
 import { FIELD_RULES } from './schemas.ts';
@@ -114,4 +115,41 @@ export function createErrorHandler(bodyLimit: number) {
     // Headers set before the error (CORS, Retry-After, rate-limit counters) are kept.
     return reply.code(statusCode).type('application/json; charset=utf-8').send(body);
   };
+}
+
+/**
+ * Requests that Node's HTTP parser refuses before Fastify sees them: a request line and headers
+ * over 16 KiB (a very long URL), an unknown method, Content-Length together with
+ * Transfer-Encoding, a body that does not match its framing. Fastify's default answer to these
+ * adds a `statusCode` field; this one keeps the error shape. The socket cannot be reused (the
+ * parser lost track of where the next request starts), so it is closed after the answer.
+ */
+export function answerClientError(
+  // Fastify types rawPacket as a JSON-serialized Buffer; Node passes the Buffer itself.
+  error: Error & { code?: string; rawPacket?: unknown },
+  socket: Socket,
+): void {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [statusCode, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The URL and headers are larger than the server accepts (16 KiB)']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request took too long to arrive']
+        : [400, 'The request is not valid HTTP/1.1'];
+  const body = JSON.stringify(apiError(statusCode, message));
+  // An answer to HEAD has no body: a client would read one as the start of the next answer.
+  const packet = error.rawPacket;
+  const head = Buffer.isBuffer(packet) && packet.subarray(0, 5).toString('latin1') === 'HEAD ';
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'X-Content-Type-Options: nosniff\r\n' +
+        'Connection: close\r\n\r\n' +
+        (head ? '' : body),
+    );
+  }
+  socket.destroy(error);
 }

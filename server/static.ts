@@ -9,8 +9,8 @@
  *
  * Without a build, the API still works and navigations get a 503 saying how to build the app.
  */
-import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError } from './errors.ts';
@@ -75,6 +75,24 @@ export function isTraversal(rawPath: string): boolean {
   return path.includes('\0') || path.includes('\\') || path.split('/').includes('..');
 }
 
+/**
+ * True when the file a request names really lies inside the static folder. @fastify/send
+ * refuses `..`, but it follows symbolic links: a link inside STATIC_DIR pointing at /etc/passwd
+ * (or at a folder outside) would be served. A path that cannot be resolved (missing, a loop) is
+ * refused too; it then gets the same answer as any missing file.
+ */
+export function insideFolder(root: string): (pathname: string) => boolean {
+  const realRoot = realpathSync(root);
+  return (pathname) => {
+    try {
+      const real = realpathSync(join(realRoot, pathname));
+      return real === realRoot || real.startsWith(realRoot + sep);
+    } catch {
+      return false;
+    }
+  };
+}
+
 export async function registerStaticApp(
   app: FastifyInstance,
   staticDir: string | undefined,
@@ -91,8 +109,10 @@ export async function registerStaticApp(
   });
 
   if (built) {
+    const allowed = insideFolder(staticDir);
     await app.register(fastifyStatic, {
       root: staticDir,
+      allowedPath: (pathname) => allowed(pathname),
       // Our own Cache-Control per file (below) instead of one max-age for everything.
       cacheControl: false,
       setHeaders: (res, filePath) => res.setHeader('cache-control', cacheControlFor(filePath)),
