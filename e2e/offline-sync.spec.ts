@@ -122,7 +122,8 @@ test.describe('offline writes through Background Sync', () => {
         serviceWorkers: 'allow',
         baseURL: server.url,
       });
-    const count = 60;
+    // Enough that the drain (tens of items a second here) is still running when the browser closes.
+    const count = 300;
     try {
       let context = await launch();
       let page = context.pages()[0] ?? (await context.newPage());
@@ -166,7 +167,7 @@ test.describe('offline writes through Background Sync', () => {
       context = await launch();
       page = context.pages()[0] ?? (await context.newPage());
       await page.goto('/restaurant/4');
-      await expect.poll(async () => (await bulkOnServer()).length, { timeout: 20_000 }).toBe(count);
+      await expect.poll(async () => (await bulkOnServer()).length, { timeout: 40_000 }).toBe(count);
       await expect.poll(() => readStore(page, 'offline-reviews'), { timeout: 10_000 }).toEqual([]);
       const delivered = (await bulkOnServer()).map((r) => r.client_id).sort();
       expect(delivered).toEqual([...queued].sort());
