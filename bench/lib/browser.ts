@@ -4,20 +4,13 @@
  */
 import { type Browser, type BrowserContext, type Page, chromium } from '@playwright/test';
 import { waitForOfflineReady as e2eWaitForOfflineReady } from '../../e2e/fixtures.ts';
+import { chromiumFlags } from '../../playwright.config.ts';
 import type { Scope } from './scope.ts';
 
 export const CHROME = process.env['CHROME_BIN'] ?? '/usr/bin/chromium';
 
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+/** The same flags as the e2e suite: one list, in playwright.config.ts. */
+export const CHROMIUM_FLAGS = chromiumFlags;
 
 export async function launchBrowser(scope: Scope): Promise<Browser> {
   scope.check();
