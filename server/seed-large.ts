@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { WEEKDAYS } from '../src/shared/api.ts';
 import { ensureDbFolder } from './config.ts';
 import { openDatabase } from './storage/database.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export const LARGE_SEED_APPLICATION_ID = 0x52_52_4c_47; // "RRLG"
 
@@ -23,17 +24,6 @@ export interface LargeSeedOptions {
   seed?: number;
 }
 
-/** mulberry32: tiny, fast and good enough to make varied test data reproducible. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const ADJECTIVES = [
   'Golden', 'Little', 'Blue', 'Rustic', 'Hidden', 'Corner', 'Old', 'Bright', 'Smoky', 'Salty',
@@ -83,7 +73,7 @@ export function generateLargeDataSet(
 ): { restaurants: number; reviews: number } {
   const restaurantCount = options.restaurants ?? 10_000;
   const reviewCount = options.reviews ?? 100_000;
-  const random = prng(options.seed ?? 20_170_830);
+  const random = seededRandom(options.seed ?? 20_170_830);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const hex = (digits: number) =>
     Array.from({ length: digits }, () => Math.floor(random() * 16).toString(16)).join('');

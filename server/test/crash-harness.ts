@@ -23,6 +23,7 @@ import assert from 'node:assert/strict';
 import { hashEditToken } from '../edit-token.ts';
 import { checkConsistency, withDatabase } from './db-snapshot.ts';
 import type { Launcher, ServerProcess } from './server-process.ts';
+import { seededRandom } from '../seeded-random.ts';
 
 export interface CrashRunOptions {
   iterations: number;
@@ -50,19 +51,6 @@ export interface CrashRunReport {
   restartMs: { median: number; max: number };
 }
 
-// ---- Seeded randomness ----------------------------------------------------------------------
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 // ---- The model --------------------------------------------------------------------------------
 
