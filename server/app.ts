@@ -3,7 +3,6 @@
  * listening: main.ts calls `listen`, tests call `listen({ port: 0 })` or `inject`. Closing the
  * instance (`app.close()`) lets in-flight requests finish, then closes the database.
  */
-import { join } from 'node:path';
 import compress from '@fastify/compress';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ensureDbFolder, type LogLevel } from './config.ts';
@@ -69,8 +68,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     app.setErrorHandler(handleError);
     closeConnectionsOnShutdown(app);
     registerCors(app);
-    const indexFile = options.staticDir ? join(options.staticDir, 'index.html') : undefined;
-    await registerSecurityHeaders(app, indexFile);
+    await registerSecurityHeaders(app);
     await app.register(compress, {
       // The plugin's brotli quality (4) suits per-request JSON; 11 would cost far more CPU.
       encodings: ['br', 'gzip'],
