@@ -9,8 +9,10 @@ import { ensureDbFolder, type LogLevel } from './config.ts';
 import { registerBodyParsers } from './content-types.ts';
 import { registerCors } from './cors.ts';
 import { answerClientError, createErrorHandler } from './errors.ts';
+import { LiveNotices } from './live-notices.ts';
 import { registerWriteLimit } from './rate-limit.ts';
 import { RequestLog } from './request-log.ts';
+import { changeRoutes } from './routes/changes.ts';
 import { restaurantRoutes } from './routes/restaurants.ts';
 import { isReviewReplay, reviewRoutes } from './routes/reviews.ts';
 import { addFormats } from './schemas.ts';
@@ -29,6 +31,14 @@ export interface ServerOptions {
   rateLimitWindowMs?: number;
   /** Largest request body in bytes (default 64 KiB). */
   bodyLimit?: number;
+  /** How long deleted reviews' tombstones are kept for the change feed (default 30 days). */
+  tombstoneRetentionMs?: number;
+  /** How often old tombstones are pruned (default hourly, and at start). */
+  tombstonePruneIntervalMs?: number;
+  /** Live notices: heartbeat period (default 15 s). */
+  liveHeartbeatMs?: number;
+  /** Live notices: open streams allowed at once (default 500). */
+  liveMaxConnections?: number;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -61,8 +71,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   ensureDbFolder(options.dbFile);
-  const storage = openStorage(options.dbFile);
+  const storage = openStorage(options.dbFile, {
+    tombstoneRetentionMs: options.tombstoneRetentionMs,
+    tombstonePruneIntervalMs: options.tombstonePruneIntervalMs,
+  });
   app.addHook('onClose', async () => storage.close());
+  const live = new LiveNotices(storage.changes.current(), {
+    heartbeatMs: options.liveHeartbeatMs,
+    maxConnections: options.liveMaxConnections,
+  });
+  const unsubscribe = storage.changes.subscribe((cursor) => live.publish(cursor));
+  // preClose, before Fastify waits for answers in flight: a stream never ends by itself.
+  app.addHook('preClose', (done) => {
+    unsubscribe();
+    live.close();
+    done();
+  });
 
   try {
     app.setErrorHandler(handleError);
@@ -85,6 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
     await app.register(restaurantRoutes, { storage, writeLimit });
     await app.register(reviewRoutes, { storage, writeLimit });
+    await app.register(changeRoutes, { storage, live });
     await registerStaticApp(app, options.staticDir);
     return app;
   } catch (error) {

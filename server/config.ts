@@ -24,6 +24,12 @@ export interface ServerConfig {
   rateLimitWindowMs: number;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** How long deleted reviews' tombstones stay in the change feed (TOMBSTONE_RETENTION_DAYS). */
+  tombstoneRetentionMs: number;
+  /** Heartbeat period of the live notices (SSE), in ms. */
+  liveHeartbeatMs: number;
+  /** Live-notice streams allowed at once. */
+  liveMaxConnections: number;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +76,12 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
   const rateLimitWindowMs = integer('RATE_LIMIT_WINDOW_MS', 60_000, 1, 86_400_000);
   // Below 1 KiB a legitimate review could not be sent; above 16 MiB is not a review any more.
   const bodyLimit = integer('BODY_LIMIT', 64 * 1024, 1024, 16 * 1024 * 1024);
+  // A client offline for longer than this gets "resync" (a full read) instead of a delta.
+  const tombstoneRetentionDays = integer('TOMBSTONE_RETENTION_DAYS', 30, 1, 36_500);
+  // Under 1 s is a busy loop; over 5 min, idle proxies cut the stream between two heartbeats.
+  const liveHeartbeatMs = integer('LIVE_HEARTBEAT_MS', 15_000, 1_000, 300_000);
+  // Each stream holds a socket (a file descriptor) for as long as the page is open.
+  const liveMaxConnections = integer('LIVE_MAX_CONNECTIONS', 500, 0, 100_000);
 
   // `localhost` keeps the server private to the machine; Fastify binds every address it resolves
   // to (127.0.0.1 and ::1), so http://localhost:1337 works whichever one the client picks.
@@ -100,6 +112,9 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimitMax,
     rateLimitWindowMs,
     bodyLimit,
+    tombstoneRetentionMs: tombstoneRetentionDays * 24 * 60 * 60 * 1000,
+    liveHeartbeatMs,
+    liveMaxConnections,
   };
 }
 

@@ -8,10 +8,17 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { DELTA_HEADER } from '../src/shared/api.ts';
+import { FAVORITE_WISH_HEADER, LIVE_PATH } from '../src/shared/change-feed.ts';
 
 export const CORS_ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS, HEAD';
 export const CORS_ALLOWED_HEADERS = 'content-type';
-export const CORS_EXPOSED_HEADERS = `retry-after, ${DELTA_HEADER}`;
+export const CORS_EXPOSED_HEADERS = `retry-after, ${DELTA_HEADER}, ${FAVORITE_WISH_HEADER}`;
+/**
+ * EventSource sends Last-Event-ID when it reconnects, and that header is not CORS-safelisted:
+ * a cross-origin reconnect is preflighted. Allowed on the live route only, so the classic
+ * preflight answers stay exactly as they were.
+ */
+export const CORS_LIVE_ALLOWED_HEADERS = `${CORS_ALLOWED_HEADERS}, last-event-id`;
 
 export function registerCors(app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => {
@@ -28,11 +35,15 @@ export function registerCors(app: FastifyInstance): void {
   });
 
   // One route answers every preflight; without it Fastify would 404 them.
-  app.options('*', (_request, reply) => {
+  app.options('*', (request, reply) => {
+    const path = request.url.split('?', 1)[0]?.replace(/\/+$/, '');
     reply
       .code(204)
       .header('access-control-allow-methods', CORS_ALLOWED_METHODS)
-      .header('access-control-allow-headers', CORS_ALLOWED_HEADERS)
+      .header(
+        'access-control-allow-headers',
+        path === LIVE_PATH ? CORS_LIVE_ALLOWED_HEADERS : CORS_ALLOWED_HEADERS,
+      )
       .header('access-control-max-age', '600')
       .send();
   });

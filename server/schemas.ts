@@ -61,6 +61,11 @@ const idInBody = {
   pattern: ID_PATTERN,
 } as const;
 const count = { type: 'string', pattern: COUNT_PATTERN } as const;
+/** Epoch milliseconds, up to 15 digits (year 33658): exact as a JavaScript number. */
+const EPOCH_MS_PATTERN = '^[0-9]{1,15}$';
+/** A change-feed cursor: 0 or a change number. */
+export const CURSOR_PATTERN = '^(0|[1-9][0-9]{0,14})$';
+const cursor = { type: 'string', pattern: CURSOR_PATTERN } as const;
 const name = {
   type: 'string',
   maxLength: REVIEW_LIMITS.nameMaxLength,
@@ -109,7 +114,26 @@ export const restaurantsQuery = {
 export const favoriteQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { is_favorite: booleanText },
+  properties: {
+    is_favorite: booleanText,
+    /** Our client's extension: when the wish was made (epoch ms); see restaurant-store.ts. */
+    wished_at: { type: 'string', pattern: EPOCH_MS_PATTERN },
+  },
+} as const;
+
+/** GET /changes: the cursor is required, so that a full read is never an accident. */
+export const changesQuery = {
+  type: 'object',
+  required: ['after'],
+  additionalProperties: false,
+  properties: { after: cursor, limit: count },
+} as const;
+
+/** GET /changes/live: the cursor may also come as Last-Event-ID (a reconnect). */
+export const liveQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { after: cursor },
 } as const;
 
 export const favoriteBody = {
@@ -162,6 +186,14 @@ export interface RestaurantsQuery {
 }
 export interface FavoriteQuery {
   is_favorite?: 'true' | 'false';
+  wished_at?: string;
+}
+export interface ChangesQuery {
+  after: string;
+  limit?: string;
+}
+export interface LiveQuery {
+  after?: string;
 }
 export interface FavoriteBody {
   is_favorite?: boolean | 'true' | 'false';
@@ -264,6 +296,20 @@ export const createdReviewSchema = {
 
 export const errorResponses = { '4xx': apiErrorSchema, '5xx': apiErrorSchema } as const;
 
+/** GET /changes (ChangePage in src/shared/change-feed.ts), records in the classic shapes. */
+export const changePageSchema = {
+  type: 'object',
+  required: ['cursor', 'restaurants', 'reviews', 'deletedReviews', 'more'],
+  properties: {
+    cursor: { type: 'integer' },
+    restaurants: { type: 'array', items: restaurantSchema },
+    reviews: { type: 'array', items: reviewSchema },
+    deletedReviews: { type: 'array', items: { type: 'integer' } },
+    more: { type: 'boolean' },
+    resync: { type: 'boolean' },
+  },
+} as const;
+
 // ---- Error wording ---------------------------------------------------------------------------
 
 /** What each field must be: the message of a 400 naming that field. */
@@ -282,6 +328,9 @@ export const FIELD_RULES: Readonly<Record<string, string>> = {
   cuisine_type: 'cuisine_type must be text of at most 200 characters',
   limit: 'limit must be a non-negative integer',
   skip: 'skip must be a non-negative integer',
+  wished_at: 'wished_at must be the time of the wish in epoch milliseconds, such as 1714564800000',
+  after:
+    'after must be the cursor of your last pull (a non-negative integer), or 0 for everything',
   updated_since:
     'updated_since must be epoch milliseconds or an ISO 8601 date-time with a time zone, ' +
     'such as 2024-05-01T12:00:00.000Z',

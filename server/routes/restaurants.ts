@@ -5,6 +5,7 @@
  *                            &updated_since=<epoch ms | ISO 8601 with zone>
  * GET  /restaurants/{id}[/]
  * PUT  /restaurants/{id}[/]  ?is_favorite=true|false, or a body { "is_favorite": true | "true" }
+ *                            &wished_at=<epoch ms>   (our client: the later wish wins)
  *
  * Trailing slashes are optional everywhere (Fastify's ignoreTrailingSlash).
  *
@@ -30,6 +31,7 @@ import {
 import type { Storage } from '../storage/storage.ts';
 import { parseTimestamp } from '../timestamps.ts';
 import { DELTA_HEADER } from '../../src/shared/api.ts';
+import { FAVORITE_WISH_HEADER } from '../../src/shared/change-feed.ts';
 
 export interface RouteOptions {
   storage: Storage;
@@ -89,7 +91,7 @@ export const restaurantRoutes: FastifyPluginAsync<RouteOptions> = async (
         response: { 200: restaurantSchema, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const id = Number(request.params.id);
       // The query string is where the classic client puts it, so it wins over the body.
       const wish = request.query.is_favorite ?? request.body.is_favorite;
@@ -97,7 +99,17 @@ export const restaurantRoutes: FastifyPluginAsync<RouteOptions> = async (
         const message = 'is_favorite is required (in the query string or the body)';
         throw new HttpError(400, message, 'is_favorite');
       }
-      return (await restaurants.setFavorite(id, wish === true || wish === 'true')) ?? notFound(id);
+      const wishedAt = request.query.wished_at;
+      const result = await restaurants.setFavorite(
+        id,
+        wish === true || wish === 'true',
+        wishedAt === undefined ? undefined : Number(wishedAt),
+      );
+      if (result.outcome === 'not-found') return notFound(id);
+      // Only for a client that sent the time: the classic answer stays exactly as it was. A
+      // header, not a body field, keeps the classic body shape (CORS exposes it, see cors.ts).
+      if (wishedAt !== undefined) reply.header(FAVORITE_WISH_HEADER, result.outcome);
+      return result.restaurant;
     },
   );
 };

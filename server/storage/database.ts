@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { numberUnsequencedRows } from './change-sequence.ts';
 import { migrate } from './migrations.ts';
 import { isEmpty, seedClassicData } from './seed.ts';
 
@@ -27,6 +28,8 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
 
     migrate(db);
     if (options.seed !== false && isEmpty(db)) seedClassicData(db);
+    // After the seed, so that seed rows are numbered like every other row.
+    numberUnsequencedRows(db);
     return db;
   } catch (error) {
     db.close();

@@ -34,7 +34,11 @@ export class GroupCommit {
   private flushScheduled = false;
   private readonly commitBatch: Transaction<(jobs: Job[]) => void>;
 
-  constructor(db: Database) {
+  /** `onCommit` runs after every successful COMMIT (the live notices hang off it). */
+  constructor(
+    db: Database,
+    private readonly onCommit: () => void = () => {},
+  ) {
     // Called inside commitBatch, a better-sqlite3 transaction function becomes a SAVEPOINT.
     const inSavepoint = db.transaction((work: () => unknown) => work());
     this.commitBatch = db.transaction((jobs: Job[]) => {
@@ -78,5 +82,6 @@ export class GroupCommit {
       if (outcome?.ok) job.resolve(outcome.value);
       else job.reject(outcome ? outcome.error : new Error('write was not run'));
     }
+    this.onCommit();
   }
 }

@@ -69,6 +69,51 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'change sequence, review tombstones, favorite change times',
+    up(db) {
+      // The change feed (GET /changes). Every write takes the next number of one counter inside
+      // its own transaction and stamps it on the row it wrote (`seq`), so numbers follow commit
+      // order and a row's seq is its latest change. Rows that exist before this step keep seq 0
+      // ("not numbered yet"): `numberUnsequencedRows` (change-sequence.ts) numbers them when the
+      // database is opened, in the order they were last updated, and also catches rows that a
+      // bulk script (seed:large) inserted without a number.
+      //
+      // Deleted reviews leave a tombstone (their id and the seq of the deletion) so that a pull
+      // can tell a client to drop its copy. Tombstones older than the retention are pruned;
+      // `pruned_through` remembers the newest pruned seq, and a cursor below it is answered
+      // with "resync".
+      //
+      // favorite_changed_at: when the favorite's current value was wished (server clock,
+      // epoch ms), for the "later wish wins" rule. Restaurants only ever changed through the
+      // favorite PUT, so a server-written updated_at is exactly that time; 0 = never changed.
+      db.exec(`
+        CREATE TABLE change_sequence (
+          id             INTEGER PRIMARY KEY CHECK (id = 1),
+          value          INTEGER NOT NULL,
+          pruned_through INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO change_sequence (id, value, pruned_through) VALUES (1, 0, 0);
+
+        ALTER TABLE restaurants ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE restaurants ADD COLUMN favorite_changed_at INTEGER NOT NULL DEFAULT 0;
+        UPDATE restaurants SET favorite_changed_at = updated_at WHERE updated_iso = 1;
+        ALTER TABLE reviews ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX restaurants_seq ON restaurants (seq);
+        CREATE INDEX reviews_seq ON reviews (seq);
+
+        -- id: the deleted review's id, never reused (reviews.id is AUTOINCREMENT).
+        CREATE TABLE review_tombstones (
+          id            INTEGER PRIMARY KEY,
+          restaurant_id INTEGER NOT NULL,
+          seq           INTEGER NOT NULL,
+          deleted_at    INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX review_tombstones_seq ON review_tombstones (seq);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

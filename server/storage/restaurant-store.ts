@@ -3,6 +3,8 @@
  * Reads answer at once; writes go through the group commit and resolve once durable.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import type { FavoriteWishOutcome } from '../../src/shared/change-feed.ts';
+import type { ChangeSequence } from './change-sequence.ts';
 import type { WriteClock } from './clock.ts';
 import type { GroupCommit } from './group-commit.ts';
 import {
@@ -39,7 +41,18 @@ interface FavoriteParams {
   id: number;
   is_favorite: 0 | 1;
   now: number;
+  wished_at: number;
+  seq: number;
 }
+
+/**
+ * `applied`: the wish is now the stored value. `superseded`: the favorite changed on the server
+ * after the wish was made (another device, a later PUT), so it was not applied and `restaurant`
+ * is the current state.
+ */
+export type FavoriteResult =
+  | { outcome: FavoriteWishOutcome; restaurant: ClassicRestaurant }
+  | { outcome: 'not-found' };
 
 export class RestaurantStore {
   private readonly selectFiltered: Statement<FilterParams, RestaurantRow>;
@@ -47,11 +60,13 @@ export class RestaurantStore {
   private readonly selectById: Statement<[number], RestaurantRow>;
   private readonly selectExists: Statement<[number], number>;
   private readonly updateFavorite: Statement<FavoriteParams, RestaurantRow>;
+  private readonly selectFavoriteChangedAt: Statement<[number], number>;
 
   constructor(
     db: Database,
     private readonly clock: WriteClock,
     private readonly writes: GroupCommit,
+    private readonly sequence: ChangeSequence,
   ) {
     // One statement serves every combination of filters: a NULL parameter switches its filter
     // off. That rules out the neighborhood/cuisine indexes, but a scan of 10,000 restaurants
@@ -85,9 +100,13 @@ export class RestaurantStore {
       .pluck();
     this.updateFavorite = db.prepare<FavoriteParams, RestaurantRow>(`
       UPDATE restaurants
-      SET is_favorite = @is_favorite, updated_at = @now, updated_iso = 1
+      SET is_favorite = @is_favorite, updated_at = @now, updated_iso = 1,
+          favorite_changed_at = @wished_at, seq = @seq
       WHERE id = @id
       RETURNING ${RESTAURANT_COLUMNS}`).raw();
+    this.selectFavoriteChangedAt = db
+      .prepare<[number], number>('SELECT favorite_changed_at FROM restaurants WHERE id = ?')
+      .pluck();
   }
 
   list(filter: RestaurantFilter = {}): ClassicRestaurant[] {
@@ -116,15 +135,44 @@ export class RestaurantStore {
   }
 
   /**
-   * Always stamps updatedAt, even when the value does not change: the classic server did, and a
-   * client that re-sends its wish after an outage learns the server's time of the change.
+   * Applies a favorite wish unless a later one is already stored: the later wish wins.
+   *
+   * `wishedAt` is when the person made the wish (epoch ms, the device's clock), sent by our
+   * client with a wish it may have queued offline. It is clamped to the server's clock, so a
+   * device whose clock runs ahead counts as "now" and cannot win against every later wish. A
+   * wish older than the stored one is not applied: the answer is the current state. Without
+   * `wishedAt` (classic clients) the wish is made now, which is never older than the stored one:
+   * today's behaviour.
+   *
+   * What is stored is the time of the applied wish, not of its arrival: a wish made at 10:00 and
+   * delivered at 11:00 must still lose against one made at 10:30 and delivered at 11:05.
+   *
+   * An applied wish always stamps updatedAt, even when the value does not change: the classic
+   * server did, and a client that re-sends its wish after an outage learns the server's time of
+   * the change.
    */
-  setFavorite(id: number, isFavorite: boolean): Promise<ClassicRestaurant | undefined> {
-    return this.writes.run(() => {
-      // The timestamp is taken inside the batch, so timestamps follow commit order.
+  setFavorite(id: number, isFavorite: boolean, wishedAt?: number): Promise<FavoriteResult> {
+    return this.writes.run((): FavoriteResult => {
+      // Taken inside the batch, so timestamps (and change numbers) follow commit order.
       const now = this.clock.next();
-      const row = this.updateFavorite.get({ id, is_favorite: isFavorite ? 1 : 0, now });
-      return row && toClassicRestaurant(row);
+      const effective = wishedAt === undefined ? now : Math.min(wishedAt, now);
+      // Looked up first so that an unknown id takes no change number.
+      const changedAt = this.selectFavoriteChangedAt.get(id);
+      if (changedAt === undefined) return { outcome: 'not-found' };
+      if (effective < changedAt) {
+        const current = this.selectById.get(id);
+        if (!current) throw new Error(`restaurant ${id} vanished inside a write`);
+        return { outcome: 'superseded', restaurant: toClassicRestaurant(current) };
+      }
+      const row = this.updateFavorite.get({
+        id,
+        is_favorite: isFavorite ? 1 : 0,
+        now,
+        wished_at: effective,
+        seq: this.sequence.next(),
+      });
+      if (!row) throw new Error(`restaurant ${id} vanished inside a write`);
+      return { outcome: 'applied', restaurant: toClassicRestaurant(row) };
     });
   }
 }

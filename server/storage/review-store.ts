@@ -8,6 +8,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { editTokenMatches, issueEditToken } from '../edit-token.ts';
+import type { ChangeSequence } from './change-sequence.ts';
 import type { WriteClock } from './clock.ts';
 import type { GroupCommit } from './group-commit.ts';
 import { type ClassicReview, REVIEW_COLUMNS, type ReviewRow, toClassicReview } from './records.ts';
@@ -50,6 +51,7 @@ interface InsertParams {
   client_id: string | null;
   edit_token_hash: Buffer;
   now: number;
+  seq: number;
 }
 
 interface UpdateParams {
@@ -57,6 +59,14 @@ interface UpdateParams {
   name: string | null;
   rating: number | null;
   comments: string | null;
+  now: number;
+  seq: number;
+}
+
+interface TombstoneParams {
+  id: number;
+  restaurant_id: number;
+  seq: number;
   now: number;
 }
 
@@ -71,11 +81,13 @@ export class ReviewStore {
   private readonly insert: Statement<InsertParams, ReviewRow>;
   private readonly update: Statement<UpdateParams, ReviewRow>;
   private readonly remove: Statement<[number], ReviewRow>;
+  private readonly insertTombstone: Statement<TombstoneParams>;
 
   constructor(
     db: Database,
     private readonly clock: WriteClock,
     private readonly writes: GroupCommit,
+    private readonly sequence: ChangeSequence,
   ) {
     this.selectAll = db
       .prepare<[number, number], ReviewRow>(
@@ -106,9 +118,9 @@ export class ReviewStore {
     this.insert = db
       .prepare<InsertParams, ReviewRow>(
         `INSERT INTO reviews (restaurant_id, name, rating, comments, client_id, edit_token_hash,
-           created_at, updated_at, created_iso, updated_iso)
+           created_at, updated_at, created_iso, updated_iso, seq)
          VALUES (@restaurant_id, @name, @rating, @comments, @client_id, @edit_token_hash,
-           @now, @now, 1, 1)
+           @now, @now, 1, 1, @seq)
          RETURNING ${REVIEW_COLUMNS}`,
       )
       .raw();
@@ -119,7 +131,8 @@ export class ReviewStore {
              rating = coalesce(@rating, rating),
              comments = coalesce(@comments, comments),
              updated_at = @now,
-             updated_iso = 1
+             updated_iso = 1,
+             seq = @seq
          WHERE id = @id
          RETURNING ${REVIEW_COLUMNS}`,
       )
@@ -127,6 +140,11 @@ export class ReviewStore {
     this.remove = db
       .prepare<[number], ReviewRow>(`DELETE FROM reviews WHERE id = ? RETURNING ${REVIEW_COLUMNS}`)
       .raw();
+    // The deletion's own change number: pulls after an older cursor learn the review is gone.
+    this.insertTombstone = db.prepare<TombstoneParams>(
+      `INSERT INTO review_tombstones (id, restaurant_id, seq, deleted_at)
+       VALUES (@id, @restaurant_id, @seq, @now)`,
+    );
   }
 
   list(page: ReviewPage = {}): ClassicReview[] {
@@ -169,6 +187,7 @@ export class ReviewStore {
         client_id: input.client_id ?? null,
         edit_token_hash: hash,
         now: this.clock.next(),
+        seq: this.sequence.next(),
       });
       if (!row) throw new Error('INSERT … RETURNING returned no row');
       return { outcome: 'created', review: toClassicReview(row), editToken: token };
@@ -190,6 +209,7 @@ export class ReviewStore {
             rating: rating ?? null,
             comments: comments ?? null,
             now: this.clock.next(),
+            seq: this.sequence.next(),
           });
       return row ? { outcome: 'done', review: toClassicReview(row) } : { outcome: 'not-found' };
     });
@@ -200,7 +220,14 @@ export class ReviewStore {
       const denied = this.authorize(id, editToken);
       if (denied) return denied;
       const row = this.remove.get(id);
-      return row ? { outcome: 'done', review: toClassicReview(row) } : { outcome: 'not-found' };
+      if (!row) return { outcome: 'not-found' };
+      this.insertTombstone.run({
+        id,
+        restaurant_id: row[1],
+        seq: this.sequence.next(),
+        now: this.clock.next(),
+      });
+      return { outcome: 'done', review: toClassicReview(row) };
     });
   }
 

@@ -2,6 +2,8 @@
  * The server's whole persistence layer behind one object: open it, use the two stores, close it.
  */
 import type { Database } from 'better-sqlite3';
+import { ChangeSequence } from './change-sequence.ts';
+import { ChangeStore } from './change-store.ts';
 import { WriteClock } from './clock.ts';
 import { openDatabase } from './database.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -12,10 +14,20 @@ export interface Storage {
   readonly db: Database;
   readonly restaurants: RestaurantStore;
   readonly reviews: ReviewStore;
+  readonly changes: ChangeStore;
   close(): void;
 }
 
-export function openStorage(file: string): Storage {
+export interface StorageOptions {
+  /** How long a deleted review's tombstone is kept (default 30 days). */
+  tombstoneRetentionMs?: number;
+  /** How often old tombstones are pruned while running (default hourly); also at open. */
+  tombstonePruneIntervalMs?: number;
+}
+
+export const DEFAULT_TOMBSTONE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+export function openStorage(file: string, options: StorageOptions = {}): Storage {
   const db = openDatabase(file);
   const newest = db
     .prepare<[], number>(
@@ -25,12 +37,28 @@ export function openStorage(file: string): Storage {
     .pluck()
     .get();
   const clock = new WriteClock(newest ?? 0);
-  const writes = new GroupCommit(db);
+  const sequence = new ChangeSequence(db);
+  const changes = new ChangeStore(db, sequence);
+  const writes = new GroupCommit(db, () => changes.committed());
+
+  const retentionMs = options.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS;
+  // Pruning is a write like any other: through the group commit, so it never splits a batch.
+  const pruneTombstones = () => writes.run(() => changes.pruneTombstones(Date.now() - retentionMs));
+  changes.pruneTombstones(Date.now() - retentionMs);
+  const pruneTimer = setInterval(() => {
+    pruneTombstones().catch(() => {
+      // A failed prune (disk full) is retried at the next interval; the tombstones just stay.
+    });
+  }, options.tombstonePruneIntervalMs ?? 60 * 60 * 1000);
+  pruneTimer.unref();
+
   return {
     db,
-    restaurants: new RestaurantStore(db, clock, writes),
-    reviews: new ReviewStore(db, clock, writes),
+    restaurants: new RestaurantStore(db, clock, writes, sequence),
+    reviews: new ReviewStore(db, clock, writes, sequence),
+    changes,
     close() {
+      clearInterval(pruneTimer);
       if (!db.open) return;
       writes.flush();
       // Closing the last connection checkpoints the WAL into the main file and removes it, so a

@@ -12,6 +12,9 @@ describe('configuration', () => {
     assert.equal(config.rateLimitMax, 2000);
     assert.equal(config.rateLimitWindowMs, 60_000);
     assert.equal(config.bodyLimit, 65_536);
+    assert.equal(config.tombstoneRetentionMs, 30 * 86_400_000);
+    assert.equal(config.liveHeartbeatMs, 15_000);
+    assert.equal(config.liveMaxConnections, 500);
   });
 
   it('reads every variable, resolving paths against the working directory', () => {
@@ -25,6 +28,9 @@ describe('configuration', () => {
         RATE_LIMIT_MAX: '5',
         RATE_LIMIT_WINDOW_MS: '1000',
         BODY_LIMIT: '2048',
+        TOMBSTONE_RETENTION_DAYS: '7',
+        LIVE_HEARTBEAT_MS: '5000',
+        LIVE_MAX_CONNECTIONS: '0',
       },
       '/srv/rr',
     );
@@ -37,6 +43,9 @@ describe('configuration', () => {
       rateLimitMax: 5,
       rateLimitWindowMs: 1000,
       bodyLimit: 2048,
+      tombstoneRetentionMs: 7 * 86_400_000,
+      liveHeartbeatMs: 5000,
+      liveMaxConnections: 0,
     });
     assert.equal(readConfig({ DB_FILE: ':memory:' }).dbFile, ':memory:');
   });
@@ -57,6 +66,9 @@ describe('configuration', () => {
       ['BODY_LIMIT', '10', /BODY_LIMIT must be an integer from 1024/],
       ['LOG_LEVEL', 'verbose', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
       ['HOST', 'local host', /HOST must be a host name/],
+      ['TOMBSTONE_RETENTION_DAYS', '0', /TOMBSTONE_RETENTION_DAYS must be an integer from 1 to 36500/],
+      ['LIVE_HEARTBEAT_MS', '10', /LIVE_HEARTBEAT_MS must be an integer from 1000 to 300000/],
+      ['LIVE_MAX_CONNECTIONS', 'many', /LIVE_MAX_CONNECTIONS must be an integer from 0/],
     ];
     for (const [name, value, message] of bad) {
       assert.throws(() => readConfig({ [name]: value }), message, `${name}=${value}`);

@@ -20,7 +20,7 @@ describe('HTTP behaviour', () => {
       assert.match(headers.get('vary') ?? '', /Origin/);
       assert.equal(headers.get('access-control-allow-credentials'), null);
       // A cross-origin client must be able to read Retry-After and the delta confirmation.
-      assert.equal(headers.get('access-control-expose-headers'), 'retry-after, x-delta-sync');
+      assert.equal(headers.get('access-control-expose-headers'), 'retry-after, x-delta-sync, x-favorite-wish');
     });
 
     it('sends no Allow-Origin without an Origin, but still varies on it', async () => {
