@@ -7,7 +7,9 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { changeFeedPaths } from '../../src/shared/change-feed.ts';
 import { buildServer, type ServerOptions } from '../app.ts';
+import type { ClassicChangePage } from '../storage/change-store.ts';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -116,3 +118,22 @@ export function review(overrides: Record<string, unknown> = {}): Record<string, 
 }
 
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** GET /changes?after=…; fails the test unless the answer is a 200 page. */
+export async function pull(base: string, after: number, limit?: number): Promise<ClassicChangePage> {
+  const answer = await call<ClassicChangePage>(base, changeFeedPaths.changes(after, limit));
+  if (answer.status !== 200) throw new Error(`GET /changes?after=${after} answered ${answer.status}: ${answer.text}`);
+  return answer.body;
+}
+
+/** Pulls page after page until `more` is false; the pages in order. */
+export async function pullAll(base: string, after: number, limit?: number): Promise<ClassicChangePage[]> {
+  const pages: ClassicChangePage[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await pull(base, cursor, limit);
+    pages.push(page);
+    if (!page.more || page.resync) return pages;
+    cursor = page.cursor;
+  }
+}
