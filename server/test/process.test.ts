@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { call, makeTempDir, removeDir, review } from './helpers.ts';
+import { openSse } from './sse-client.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -120,6 +121,22 @@ describe('server process', () => {
     const comments = db.prepare('SELECT comments FROM reviews WHERE id = ?').pluck().get(JSON.parse(text).id);
     db.close();
     assert.equal(comments, 'Written while the server was stopping');
+  });
+
+  it('ends open live-notice streams on SIGTERM and exits 0 at once, not after the grace period', async () => {
+    const dbFile = join(dir, 'live.sqlite');
+    const server = await start({ ...baseEnv(), DB_FILE: dbFile, LIVE_HEARTBEAT_MS: '1000' });
+    children.push(server.process);
+    const streams = await Promise.all([1, 2].map(() => openSse(`${server.url}/changes/live`)));
+    for (const stream of streams) assert.equal(stream.status, 200);
+    await streams[0]!.nextEvent(undefined, 5_000, 0);
+    server.process.kill('SIGTERM');
+    await Promise.all(streams.map((stream) => stream.ended));
+    const { code, signal } = await server.exit;
+    // A stream holding up close() would end in the 10-second force exit, with code 1.
+    assert.equal(signal, null);
+    assert.equal(code, 0, server.stderr());
+    assert.equal(existsSync(`${dbFile}-wal`), false, 'the database was closed cleanly');
   });
 
   it('keeps every acknowledged write when killed with SIGKILL', async () => {
