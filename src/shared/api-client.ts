@@ -16,6 +16,13 @@ import {
   normalizeRestaurant,
   normalizeReview,
 } from './api';
+import {
+  type ChangePage,
+  FAVORITE_WISH_HEADER,
+  FAVORITE_WISH_OUTCOMES,
+  type WireChangePage,
+  changeFeedPaths,
+} from './change-feed';
 
 /** The server answered, and said no. `retryable` covers 5xx (ngsw's made-up 504 included) and 429. */
 export class HttpError extends Error {
@@ -102,6 +109,50 @@ export class ApiClient {
 
   async setFavorite(id: number, isFavorite: boolean, options: RequestOptions = {}): Promise<Restaurant> {
     return normalizeRestaurant(await this.json<object>(apiPaths.favorite(id, isFavorite), { method: 'PUT' }, options));
+  }
+
+  /**
+   * The changes after `cursor` (src/shared/change-feed.ts), normalized, or `undefined` when the
+   * server has no change feed (the original answers 404): then the caller reads in full.
+   */
+  async changesAfter(
+    cursor: number,
+    options: RequestOptions & { limit?: number } = {},
+  ): Promise<ChangePage<Restaurant, Review> | undefined> {
+    const path = changeFeedPaths.changes(cursor, options.limit);
+    let page: WireChangePage;
+    try {
+      page = await this.json<WireChangePage>(path, { method: 'GET' }, options);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return undefined;
+      throw error;
+    }
+    const normalized: ChangePage<Restaurant, Review> = {
+      cursor: page.cursor,
+      restaurants: page.restaurants.map((raw) => normalizeRestaurant(raw as object)),
+      reviews: page.reviews.map((raw) => normalizeReview(raw as object)),
+      deletedReviews: page.deletedReviews,
+      more: page.more,
+    };
+    if (page.resync) normalized.resync = true;
+    return normalized;
+  }
+
+  /**
+   * A favorite wish with the time the person made it. `applied` is false when the server kept a
+   * later wish; `restaurant` is then the server's state, to adopt. Servers without the rule (the
+   * original) send no outcome: every wish counts as applied there.
+   */
+  async setFavoriteWish(
+    id: number,
+    isFavorite: boolean,
+    wishedAtMs: number,
+    options: RequestOptions = {},
+  ): Promise<{ restaurant: Restaurant; applied: boolean }> {
+    const path = changeFeedPaths.favoriteWish(id, isFavorite, wishedAtMs);
+    const response = await this.ok(path, { method: 'PUT' }, options);
+    const restaurant = normalizeRestaurant(await readJson<object>(response, `PUT ${path}`));
+    return { restaurant, applied: response.headers.get(FAVORITE_WISH_HEADER) !== FAVORITE_WISH_OUTCOMES.superseded };
   }
 
   /** POSTs a review. `edit_token` is kept when the server returns one (ours does). */
