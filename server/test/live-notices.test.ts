@@ -227,6 +227,27 @@ describe('live notices: limits, rate limit and shutdown', () => {
     }
   });
 
+  it('outlives the socket idle timeout that ends quiet connections', async () => {
+    const server = await startServer({ liveHeartbeatMs: 400 });
+    try {
+      // Fastify's connectionTimeout is this socket timeout: a connection quiet for 150 ms is
+      // cut. A stream is quiet between heartbeats and must not be.
+      server.app.server.timeout = 150;
+      const quiet = await rawRequest(server.url, '/restaurants/1').catch((error: Error) => error);
+      assert.ok(!(quiet instanceof Error), 'ordinary requests still work');
+      const stream = await openSse(`${server.url}/changes/live`);
+      assert.equal(stream.status, 200);
+      await stream.nextComment(5_000);
+      await stream.nextComment(5_000);
+      const start = (await pull(server.url, 0)).cursor;
+      await post(server.url);
+      await stream.nextEvent((event) => Number(event.id) > start, 5_000, 0);
+      stream.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('ends every stream when the server closes, and closing does not wait for them', async () => {
     const server = await startServer();
     const streams = await Promise.all([1, 2, 3].map(() => openSse(`${server.url}/changes/live`)));
