@@ -39,6 +39,8 @@ export interface ServerOptions {
   liveHeartbeatMs?: number;
   /** Live notices: open streams allowed at once (default 500). */
   liveMaxConnections?: number;
+  /** Live notices: shortest gap between two broadcasts, in ms (default 50). */
+  liveNoticeIntervalMs?: number;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -79,6 +81,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const live = new LiveNotices(storage.changes.current(), {
     heartbeatMs: options.liveHeartbeatMs,
     maxConnections: options.liveMaxConnections,
+    noticeIntervalMs: options.liveNoticeIntervalMs,
   });
   const unsubscribe = storage.changes.subscribe((cursor) => live.publish(cursor));
   // preClose, before Fastify waits for answers in flight: a stream never ends by itself.

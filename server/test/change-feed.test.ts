@@ -200,8 +200,10 @@ describe('change feed retention and upgrades', () => {
     try {
       const victim = await post(server.url);
       const beforeDelete = (await pull(server.url, 0)).cursor;
+      // The deletion happens after the prune at start: only a prune while running can end in
+      // resync. (Whether the 50 ms tombstone is still there at the next pull depends on the
+      // machine's load, so it is not asserted here; the test above covers it.)
       await call(server.url, `/reviews/${victim.id}?edit_token=${victim.edit_token}`, { method: 'DELETE' });
-      assert.deepEqual((await pull(server.url, beforeDelete)).deletedReviews, [victim.id]);
       const deadline = Date.now() + 5_000;
       while (!(await pull(server.url, beforeDelete)).resync) {
         assert.ok(Date.now() < deadline, 'the tombstone was never pruned');
@@ -269,19 +271,6 @@ describe('change feed retention and upgrades', () => {
       assert.equal(page.restaurants.length, 20);
       assert.equal(page.reviews.length, 50);
       assert.equal(page.cursor, 70);
-    } finally {
-      storage.close();
-    }
-  });
-
-  it('reads the feed through the seq indexes', () => {
-    const storage = openStorage(join(dir, 'plans.sqlite'));
-    try {
-      const plan = (sql: string) =>
-        storage.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all().map((row) => (row as { detail: string }).detail).join(' | ');
-      assert.match(plan('SELECT * FROM restaurants WHERE seq > 5 ORDER BY seq'), /USING INDEX restaurants_seq/);
-      assert.match(plan('SELECT * FROM reviews WHERE seq > 5 ORDER BY seq'), /USING INDEX reviews_seq/);
-      assert.match(plan('SELECT * FROM review_tombstones WHERE seq > 5 ORDER BY seq'), /USING INDEX review_tombstones_seq/);
     } finally {
       storage.close();
     }

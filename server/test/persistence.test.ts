@@ -68,6 +68,10 @@ describe('persistence', () => {
       assert.match(plan('SELECT * FROM reviews WHERE restaurant_id = 1 ORDER BY id'), /USING (COVERING )?INDEX reviews_restaurant_id/);
       assert.match(plan("SELECT * FROM reviews WHERE client_id = 'x'"), /USING INDEX reviews_client_id/);
       assert.match(plan('SELECT * FROM restaurants WHERE updated_at > 5'), /USING INDEX restaurants_updated_at/);
+      // The change feed reads each table after a cursor, in change order.
+      assert.match(plan('SELECT * FROM restaurants WHERE seq > 5 ORDER BY seq'), /USING INDEX restaurants_seq/);
+      assert.match(plan('SELECT * FROM reviews WHERE seq > 5 ORDER BY seq'), /USING INDEX reviews_seq/);
+      assert.match(plan('SELECT * FROM review_tombstones WHERE seq > 5 ORDER BY seq'), /USING INDEX review_tombstones_seq/);
     } finally {
       storage.close();
     }
