@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { WEEKDAYS } from '../src/shared/api.ts';
 import { ensureDbFolder } from './config.ts';
+import { numberUnsequencedRows } from './storage/change-sequence.ts';
 import { openDatabase } from './storage/database.ts';
 import { seededRandom } from './seeded-random.ts';
 
@@ -135,6 +136,8 @@ export function generateLargeDataSet(
         );
       }
     }).immediate();
+    // Numbered for the change feed now, rather than by the server's first start.
+    numberUnsequencedRows(db);
     db.pragma('optimize');
     return { restaurants: restaurantCount, reviews: reviewCount };
   } finally {

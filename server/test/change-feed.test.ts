@@ -262,17 +262,36 @@ describe('change feed retention and upgrades', () => {
     }
   });
 
-  it('numbers rows a bulk script inserted directly, when the database is next opened', () => {
-    const file = join(dir, 'bulk.sqlite');
-    generateLargeDataSet(file, { restaurants: 20, reviews: 50 });
+  it('numbers rows that a script inserted directly, when the database is next opened', () => {
+    const file = join(dir, 'behind.sqlite');
+    openStorage(file).close();
+    const raw = new Database(file);
+    raw
+      .prepare(
+        `INSERT INTO reviews (restaurant_id, name, rating, comments, created_at, updated_at, created_iso, updated_iso)
+         VALUES (5, 'Script', 2, 'Inserted by a script', ?, ?, 1, 1)`,
+      )
+      .run(Date.now(), Date.now());
+    raw.close();
     const storage = openStorage(file);
     try {
-      const page = storage.changes.changesAfter(0, 1000);
-      assert.equal(page.restaurants.length, 20);
-      assert.equal(page.reviews.length, 50);
-      assert.equal(page.cursor, 70);
+      const page = storage.changes.changesAfter(40, 1000);
+      assert.deepEqual(page.reviews.map((r) => r.name), ['Script']);
+      assert.equal(page.cursor, 41);
     } finally {
       storage.close();
+    }
+  });
+
+  it('has seed:large number its rows itself', () => {
+    const file = join(dir, 'bulk.sqlite');
+    generateLargeDataSet(file, { restaurants: 20, reviews: 50 });
+    const db = new Database(file, { readonly: true });
+    try {
+      assert.equal(db.prepare('SELECT value FROM change_sequence').pluck().get(), 70);
+      assert.equal(db.prepare('SELECT count(*) FROM reviews WHERE seq = 0').pluck().get(), 0);
+    } finally {
+      db.close();
     }
   });
 });
