@@ -66,13 +66,8 @@ const MAYBE_TRAVERSAL = /\.\.|%2e|%5c|%00|\\/i;
  */
 export function isTraversal(rawPath: string): boolean {
   if (!MAYBE_TRAVERSAL.test(rawPath)) return false;
-  let path: string;
-  try {
-    path = decodeURIComponent(rawPath);
-  } catch {
-    return true;
-  }
-  return path.includes('\0') || path.includes('\\') || path.split('/').includes('..');
+  const path = decoded(rawPath);
+  return path === undefined || path.includes('\0') || path.includes('\\') || path.split('/').includes('..');
 }
 
 /** Cheap pre-check: empty or `.` segments, possibly percent-encoded. */
@@ -86,13 +81,17 @@ const MAYBE_NON_CANONICAL = /\/\/|\/\.(?:\/|$)|%2e|%2f/i;
  */
 export function isNonCanonical(rawPath: string): boolean {
   if (!MAYBE_NON_CANONICAL.test(rawPath)) return false;
-  let path: string;
+  const path = decoded(rawPath);
+  return path === undefined || posix.normalize(path) !== path;
+}
+
+/** The path with every escape decoded, or undefined when its percent-encoding is broken. */
+function decoded(rawPath: string): string | undefined {
   try {
-    path = decodeURIComponent(rawPath);
+    return decodeURIComponent(rawPath);
   } catch {
-    return true;
+    return undefined;
   }
-  return posix.normalize(path) !== path;
 }
 
 /**
