@@ -8,7 +8,7 @@
  * reconnects) or else from `?after=` (EventSource cannot set a header on its first connect); the
  * header wins because it is the newer of the two on a reconnect to the same URL.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
 import {
   CHANGE_PAGE_LIMITS,
   CHANGES_PATH,
@@ -16,15 +16,7 @@ import {
 } from '../../src/shared/change-feed.ts';
 import { HttpError, apiError } from '../errors.ts';
 import type { LiveNotices } from '../live-notices.ts';
-import {
-  CURSOR_PATTERN,
-  type ChangesQuery,
-  type LiveQuery,
-  changePageSchema,
-  changesQuery,
-  errorResponses,
-  liveQuery,
-} from '../schemas.ts';
+import { CURSOR_PATTERN, changePageSchema, changesQuery, errorResponses, liveQuery } from '../schemas.ts';
 import type { Storage } from '../storage/storage.ts';
 
 export interface ChangeRouteOptions {
@@ -34,8 +26,12 @@ export interface ChangeRouteOptions {
 
 const CURSOR = new RegExp(CURSOR_PATTERN);
 
-export const changeRoutes: FastifyPluginAsync<ChangeRouteOptions> = async (app, { storage, live }) => {
-  app.get<{ Querystring: ChangesQuery }>(
+/** Request and reply types come from the routes' JSON schemas (schemas.ts), as in restaurants.ts. */
+export const changeRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: ChangeRouteOptions }> = async (
+  app,
+  { storage, live },
+) => {
+  app.get(
     CHANGES_PATH,
     { schema: { querystring: changesQuery, response: { 200: changePageSchema, ...errorResponses } } },
     async (request, reply) => {
@@ -50,7 +46,7 @@ export const changeRoutes: FastifyPluginAsync<ChangeRouteOptions> = async (app, 
     },
   );
 
-  app.get<{ Querystring: LiveQuery }>(
+  app.get(
     LIVE_PATH,
     {
       // A stream must reach the client as it is written: never compressed (the compressor holds
@@ -71,13 +67,13 @@ export const changeRoutes: FastifyPluginAsync<ChangeRouteOptions> = async (app, 
         return reply
           .code(503)
           .header('retry-after', '30')
-          .send(
-            apiError(
+          .send({
+            ...apiError(
               503,
               `Too many live connections (at most ${live.maxConnections}); ` +
                 `pull ${CHANGES_PATH} instead, or retry in 30 seconds`,
             ),
-          );
+          });
       }
       live.open(request, reply, cursor);
       return reply;

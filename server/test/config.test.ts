@@ -12,6 +12,9 @@ describe('configuration', () => {
     assert.equal(config.rateLimitMax, 2000);
     assert.equal(config.rateLimitWindowMs, 60_000);
     assert.equal(config.bodyLimit, 65_536);
+    assert.equal(config.requestTimeoutMs, 30_000);
+    assert.equal(config.headersTimeoutMs, 20_000);
+    assert.equal(config.keepAliveTimeoutMs, 72_000);
     assert.equal(config.tombstoneRetentionMs, 30 * 86_400_000);
     assert.equal(config.liveHeartbeatMs, 15_000);
     assert.equal(config.liveMaxConnections, 500);
@@ -28,6 +31,9 @@ describe('configuration', () => {
         RATE_LIMIT_MAX: '5',
         RATE_LIMIT_WINDOW_MS: '1000',
         BODY_LIMIT: '2048',
+        REQUEST_TIMEOUT_MS: '5000',
+        HEADERS_TIMEOUT_MS: '2000',
+        KEEP_ALIVE_TIMEOUT_MS: '3000',
         TOMBSTONE_RETENTION_DAYS: '7',
         LIVE_HEARTBEAT_MS: '5000',
         LIVE_MAX_CONNECTIONS: '0',
@@ -43,6 +49,9 @@ describe('configuration', () => {
       rateLimitMax: 5,
       rateLimitWindowMs: 1000,
       bodyLimit: 2048,
+      requestTimeoutMs: 5000,
+      headersTimeoutMs: 2000,
+      keepAliveTimeoutMs: 3000,
       tombstoneRetentionMs: 7 * 86_400_000,
       liveHeartbeatMs: 5000,
       liveMaxConnections: 0,
@@ -66,6 +75,11 @@ describe('configuration', () => {
       ['BODY_LIMIT', '10', /BODY_LIMIT must be an integer from 1024/],
       ['LOG_LEVEL', 'verbose', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
       ['HOST', 'local host', /HOST must be a host name/],
+      ['REQUEST_TIMEOUT_MS', '0', /REQUEST_TIMEOUT_MS must be an integer from 1000 to 3600000 \(got "0"\)/],
+      ['REQUEST_TIMEOUT_MS', '30s', /REQUEST_TIMEOUT_MS must be an integer/],
+      ['HEADERS_TIMEOUT_MS', '999', /HEADERS_TIMEOUT_MS must be an integer from 1000/],
+      ['KEEP_ALIVE_TIMEOUT_MS', '-5', /KEEP_ALIVE_TIMEOUT_MS must be an integer/],
+      ['KEEP_ALIVE_TIMEOUT_MS', '3600001', /KEEP_ALIVE_TIMEOUT_MS must be an integer from 1000 to 3600000/],
       ['TOMBSTONE_RETENTION_DAYS', '0', /TOMBSTONE_RETENTION_DAYS must be an integer from 1 to 36500/],
       ['LIVE_HEARTBEAT_MS', '10', /LIVE_HEARTBEAT_MS must be an integer from 1000 to 300000/],
       ['LIVE_MAX_CONNECTIONS', 'many', /LIVE_MAX_CONNECTIONS must be an integer from 0/],
@@ -73,6 +87,16 @@ describe('configuration', () => {
     for (const [name, value, message] of bad) {
       assert.throws(() => readConfig({ [name]: value }), message, `${name}=${value}`);
     }
+  });
+
+  it('refuses a headers timeout longer than the request timeout it is part of, naming both', () => {
+    assert.throws(
+      () => readConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '8000' }),
+      /HEADERS_TIMEOUT_MS \(8000\) must not exceed REQUEST_TIMEOUT_MS \(5000\)/,
+    );
+    // Unset, the headers timeout (20 s) follows a shorter request timeout down.
+    assert.equal(readConfig({ REQUEST_TIMEOUT_MS: '5000' }).headersTimeoutMs, 5000);
+    assert.equal(readConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '5000' }).headersTimeoutMs, 5000);
   });
 
   it('reports all problems at once', () => {

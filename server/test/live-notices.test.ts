@@ -258,6 +258,23 @@ describe('live notices: limits, rate limit and shutdown', () => {
     }
   });
 
+  it('outlives the request and headers timeouts: they bound how long a request takes to arrive', async () => {
+    const server = await startServer({ liveHeartbeatMs: 500, requestTimeoutMs: 1_000, headersTimeoutMs: 1_000 });
+    try {
+      const stream = await openSse(`${server.url}/changes/live`);
+      assert.equal(stream.status, 200);
+      // Well past both deadlines (Node checks them once a second): still open, still heard.
+      const began = Date.now();
+      while (Date.now() - began < 3_000) await stream.nextComment(5_000);
+      const start = (await pull(server.url, 0)).cursor;
+      await post(server.url);
+      await stream.nextEvent((event) => Number(event.id) > start, 5_000, 0);
+      stream.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('ends every stream when the server closes, and closing does not wait for them', async () => {
     const server = await startServer();
     const streams = await Promise.all([1, 2, 3].map(() => openSse(`${server.url}/changes/live`)));
