@@ -13,12 +13,19 @@
  */
 import type { CreatedReview, Restaurant, Review } from './api';
 import { ApiClient, HttpError, isRetryable } from './api-client';
+import { DATA_API_META_KEY } from './app-config';
 import type { AppDb, OfflineFavorite, OfflineReview } from './db-schema';
 import { REPLAY_LOCK, type SyncMessage } from './sync-protocol';
 
 export interface ReplayOptions {
   db: AppDb;
-  api: ApiClient;
+  /** The client for one API base URL. Every request for a record goes to `apiFor(record's api)`. */
+  apiFor: (baseUrl: string) => ApiClient;
+  /**
+   * Whether this context may connect to that API at all (a page's CSP names only the API it is
+   * set to now). Records it may not reach are left waiting, untouched, and counted as `unreachable`.
+   */
+  canReach?: (baseUrl: string) => boolean;
   /** Replay only one part of the outbox (one sync tag); both when omitted. */
   only?: 'favorites' | 'reviews';
   /** Per request. Long enough for a slow server, short enough not to hang a sync event. */
@@ -38,6 +45,8 @@ export interface ReplayOutcome {
   failures: string[];
   /** Records still waiting because the server could not be reached or asked us to wait. */
   remaining: number;
+  /** Records left alone because this context may not connect to their API (`canReach`). */
+  unreachable: number;
   retryAfterMs?: number;
 }
 
@@ -52,9 +61,18 @@ export class RetryLaterError extends Error {
   }
 }
 
-const RETRY_AFTER_KEY = 'retryAfterUntil';
+/** Meta key: no request before this time (epoch ms), from a server's Retry-After. */
+export const RETRY_AFTER_KEY = 'retryAfterUntil';
 const FLUSH_EVERY = 25;
 const CHANGED_THROTTLE_MS = 250;
+
+/**
+ * The API a record must be delivered to. A record of the previous release has no `api`; that
+ * release only ever sent to the app's own origin, so it belongs there.
+ */
+export function apiOfRecord(record: { api?: string }): string {
+  return record.api ?? globalThis.location.origin;
+}
 
 /** Runs `task` while holding the replay lock, where the platform has Web Locks. */
 export function withReplayLock<T>(task: () => Promise<T>): Promise<T> {
@@ -84,7 +102,6 @@ export async function countPending(db: AppDb): Promise<{ favorites: number; revi
 
 class Replay {
   private readonly db: AppDb;
-  private readonly api: ApiClient;
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private readonly outcome: ReplayOutcome = {
@@ -94,19 +111,25 @@ class Replay {
     failed: 0,
     failures: [],
     remaining: 0,
+    unreachable: 0,
   };
+  private readonly clients = new Map<string, ApiClient>();
+  /** The API the cached server copies belong to; answers from another one are not cached. */
+  private dataApi = '';
   /** The first transient failure; once set, nothing new is sent in this run. */
   private transient: unknown;
   private lastChanged = 0;
+  private readonly countedUnreachable = new Set<number>();
 
   constructor(private readonly options: ReplayOptions) {
     this.db = options.db;
-    this.api = options.api;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.now = options.now ?? Date.now;
   }
 
   async run(): Promise<ReplayOutcome> {
+    const dataApi = (await this.db.get('meta', DATA_API_META_KEY))?.value;
+    this.dataApi = typeof dataApi === 'string' ? dataApi : globalThis.location.origin;
     const waitMs = await this.backOffRemaining();
     if (waitMs > 0) {
       this.outcome.retryAfterMs = waitMs;
@@ -131,7 +154,9 @@ class Replay {
     // A toggle made while a PUT was in flight leaves a record with a new stamp: send it too.
     const sent = new Set<string>();
     for (let pass = 0; pass < 3 && !this.transient; pass++) {
-      const due = (await this.db.getAll('offline-favorites')).filter((f) => f.status === 'pending' && !sent.has(f.stamp));
+      const pending = (await this.db.getAll('offline-favorites')).filter((f) => f.status === 'pending' && !sent.has(f.stamp));
+      const due = pending.filter((f) => this.reachable(f));
+      if (pass === 0) this.outcome.unreachable += pending.length - due.length;
       if (!due.length) return;
       for (const favorite of due) {
         if (this.transient) return;
@@ -143,7 +168,7 @@ class Replay {
 
   private async sendFavorite(favorite: OfflineFavorite): Promise<void> {
     try {
-      const restaurant = await this.api.setFavorite(favorite.restaurant_id, favorite.is_favorite, {
+      const restaurant = await this.apiOf(favorite).setFavorite(favorite.restaurant_id, favorite.is_favorite, {
         timeoutMs: this.timeoutMs,
       });
       await this.settleFavorite(favorite, restaurant);
@@ -159,7 +184,10 @@ class Replay {
     const tx = this.db.transaction(['restaurants', 'offline-favorites'], 'readwrite');
     const outbox = tx.objectStore('offline-favorites');
     const current = await outbox.get(sent.restaurant_id);
-    if (current?.stamp === sent.stamp) {
+    if (!this.isDataApi(sent)) {
+      // Delivered to an API whose data this device no longer shows: nothing to cache.
+      if (current?.stamp === sent.stamp) await outbox.delete(sent.restaurant_id);
+    } else if (current?.stamp === sent.stamp) {
       await outbox.delete(sent.restaurant_id);
       await tx.objectStore('restaurants').put(restaurant);
     } else {
@@ -211,7 +239,7 @@ class Replay {
         // Read it again just before sending: the person may have edited or deleted it meanwhile.
         const record = await this.db.get('offline-reviews', due[next++].local_id!);
         if (!record || record.status !== 'pending') continue;
-        const found = alreadyThere.get(record.client_id);
+        const found = alreadyThere.get(deliveredKey(record, record.client_id));
         const review = found ?? (await this.sendReview(record));
         if (review) {
           delivered.push({ sent: record, review });
@@ -232,6 +260,12 @@ class Replay {
     const due: OfflineReview[] = [];
     for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
       if (cursor.value.status !== 'pending') continue;
+      if (!this.reachable(cursor.value)) {
+        // Counted once per run, not once per pass.
+        if (!this.countedUnreachable.has(cursor.value.local_id!)) this.outcome.unreachable++;
+        this.countedUnreachable.add(cursor.value.local_id!);
+        continue;
+      }
       const record = { ...cursor.value, attempts: cursor.value.attempts + 1 };
       await cursor.update(record);
       due.push(record);
@@ -240,15 +274,18 @@ class Replay {
     return due;
   }
 
-  /** Reviews that a previous, unconfirmed attempt already delivered, by client UUID. */
+  /**
+   * Reviews that a previous, unconfirmed attempt already delivered, keyed by API and client UUID:
+   * each record is looked up on its own API, and only an answer from that API settles it.
+   */
   private async findDelivered(retried: OfflineReview[]): Promise<Map<string, Review>> {
     const found = new Map<string, Review>();
-    const restaurantIds = [...new Set(retried.map((r) => r.restaurant_id))];
-    for (const restaurantId of restaurantIds) {
+    const lookups = new Map(retried.map((r) => [`${apiOfRecord(r)} ${r.restaurant_id}`, r]));
+    for (const record of lookups.values()) {
       if (this.transient) break;
       try {
-        const reviews = await this.api.reviewsOf(restaurantId, { timeoutMs: this.timeoutMs });
-        for (const review of reviews) if (review.client_id) found.set(review.client_id, review);
+        const reviews = await this.apiOf(record).reviewsOf(record.restaurant_id, { timeoutMs: this.timeoutMs });
+        for (const review of reviews) if (review.client_id) found.set(deliveredKey(record, review.client_id), review);
       } catch (error) {
         // Not knowing is not safe to send blind: treat it like any transient failure.
         if (isRetryable(error)) this.holdOn(error);
@@ -261,7 +298,7 @@ class Replay {
   private async sendReview(record: OfflineReview): Promise<CreatedReview | undefined> {
     try {
       const { restaurant_id, name, rating, comments, client_id } = record;
-      return await this.api.createReview({ restaurant_id, name, rating, comments, client_id }, { timeoutMs: this.timeoutMs });
+      return await this.apiOf(record).createReview({ restaurant_id, name, rating, comments, client_id }, { timeoutMs: this.timeoutMs });
     } catch (error) {
       if (isRetryable(error)) {
         this.holdOn(error);
@@ -279,12 +316,14 @@ class Replay {
    */
   private async settleReviews(delivered: Array<{ sent: OfflineReview; review: CreatedReview }>): Promise<void> {
     const tx = this.db.transaction(['reviews', 'offline-reviews', 'own-reviews'], 'readwrite');
-    const reviews = tx.objectStore('reviews');
+    const cached = tx.objectStore('reviews');
     const outbox = tx.objectStore('offline-reviews');
     const own = tx.objectStore('own-reviews');
     await Promise.all(
       delivered.map(async ({ sent, review: { edit_token, ...review } }) => {
         const localId = sent.local_id!;
+        // A copy from an API whose data this device no longer shows is not cached.
+        const reviews = { put: (copy: Review) => (this.isDataApi(sent) ? cached.put(copy) : undefined) };
         // The token arrives once, with the 201: keep it, or this person can never edit the review.
         if (edit_token) await own.put({ review_id: review.id, restaurant_id: review.restaurant_id, edit_token });
         const current = await outbox.get(localId);
@@ -316,17 +355,17 @@ class Replay {
       const updated =
         record.op === 'delete'
           ? undefined
-          : await this.api.updateReview(
+          : await this.apiOf(record).updateReview(
               reviewId,
               { name: record.name, rating: record.rating, comments: record.comments, edit_token: own.edit_token },
               { timeoutMs: this.timeoutMs },
             );
-      if (record.op === 'delete') await this.api.deleteReview(reviewId, own.edit_token, { timeoutMs: this.timeoutMs });
+      if (record.op === 'delete') await this.apiOf(record).deleteReview(reviewId, own.edit_token, { timeoutMs: this.timeoutMs });
       const tx = this.db.transaction(['reviews', 'offline-reviews', 'own-reviews'], 'readwrite');
       if (updated) {
-        await tx.objectStore('reviews').put(updated);
+        if (this.isDataApi(record)) await tx.objectStore('reviews').put(updated);
       } else {
-        await tx.objectStore('reviews').delete(reviewId);
+        if (this.isDataApi(record)) await tx.objectStore('reviews').delete(reviewId);
         await tx.objectStore('own-reviews').delete(reviewId);
       }
       await tx.objectStore('offline-reviews').delete(record.local_id!);
@@ -349,6 +388,21 @@ class Replay {
   }
 
   // ---- Shared -----------------------------------------------------------------------------------
+
+  private apiOf(record: { api?: string }): ApiClient {
+    const base = apiOfRecord(record);
+    let client = this.clients.get(base);
+    if (!client) this.clients.set(base, (client = this.options.apiFor(base)));
+    return client;
+  }
+
+  private reachable(record: { api?: string }): boolean {
+    return this.options.canReach?.(apiOfRecord(record)) ?? true;
+  }
+
+  private isDataApi(record: { api?: string }): boolean {
+    return apiOfRecord(record) === this.dataApi;
+  }
 
   private holdOn(error: unknown): void {
     this.transient ??= error;
@@ -382,6 +436,10 @@ class Replay {
     this.lastChanged = now;
     this.options.notify?.({ type: 'changed' });
   }
+}
+
+function deliveredKey(record: { api?: string }, clientId: string): string {
+  return `${apiOfRecord(record)} ${clientId}`;
 }
 
 function messageOf(error: unknown): string {
