@@ -17,20 +17,25 @@ function apiUrl(server: ServerProcess): string {
   return `http://127.0.0.1:${server.port}`;
 }
 
-const test = base.extend<{ apiServer: ServerProcess; onB: ServerApi }>({
-  apiServer: async ({}, use) => {
-    const server = await ServerProcess.start();
-    await use(server);
-    await server.dispose();
-  },
-  // A: serves the app, and is the API for nothing.
-  server: async ({ apiServer }, use) => {
-    const server = await ServerProcess.start({ API_BASE_URL: apiUrl(apiServer) });
-    await use(server);
-    await server.dispose();
-  },
-  onB: async ({ apiServer }, use) => use(new ServerApi(apiServer)),
-});
+/** `apiServer` is B (started by `startApi`); `server` is A, which serves the app and is the API for nothing. */
+function twoServers(startApi: () => Promise<ServerProcess>) {
+  return base.extend<{ apiServer: ServerProcess; onB: ServerApi }>({
+    apiServer: async ({}, use) => {
+      const server = await startApi();
+      await use(server);
+      await server.dispose();
+    },
+    server: async ({ apiServer }, use) => {
+      const server = await ServerProcess.start({ API_BASE_URL: apiUrl(apiServer) });
+      await use(server);
+      await server.dispose();
+    },
+    onB: async ({ apiServer }, use) => use(new ServerApi(apiServer)),
+  });
+}
+
+const test = twoServers(() => ServerProcess.start());
+const classic = twoServers(() => ServerProcess.classic());
 
 interface QueuedRecord {
   api?: string;
@@ -100,6 +105,39 @@ async function writeBoth(page: Page, reviewer: string): Promise<void> {
   await toggleFavorite(page, KANG.name, true);
 }
 
+async function queuedRecords(page: Page): Promise<QueuedRecord[]> {
+  return [...(await readStore<QueuedRecord>(page, 'offline-reviews')), ...(await readStore<QueuedRecord>(page, 'offline-favorites'))];
+}
+
+/** Until the review was tried at least once (and failed: its API is down). */
+async function waitForAttempt(page: Page): Promise<void> {
+  await expect
+    .poll(async () => (await readStore<QueuedRecord>(page, 'offline-reviews'))[0]?.attempts ?? 0, { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(1);
+}
+
+/** Watches a test from its start: CSP violations, and where API requests went. */
+async function watch(page: Page, context: BrowserContext) {
+  const violations = await watchCspViolations(page);
+  const requests = apiRequests(context);
+  return {
+    requests,
+    /** Nothing reached A's API, and the page reported no CSP violation. */
+    async expectClean(appServer: ServerProcess): Promise<void> {
+      expect(requests.to(appServer)).toEqual([]);
+      expect(await violations()).toEqual([]);
+    },
+  };
+}
+
+/** Watched from the start, on Kang's page, with the app cached for offline use. */
+async function openKangReady(page: Page, context: BrowserContext): ReturnType<typeof watch> {
+  const watched = await watch(page, context);
+  await openKang(page);
+  await waitForOfflineReady(page);
+  return watched;
+}
+
 async function expectOutboxEmpty(page: Page): Promise<void> {
   await expect.poll(() => readStore(page, 'offline-reviews'), { timeout: 15_000 }).toEqual([]);
   await expect.poll(() => readStore(page, 'offline-favorites'), { timeout: 15_000 }).toEqual([]);
@@ -120,8 +158,7 @@ test.describe('one API address: A serves the app, B is its API', () => {
     api: onA,
     onB,
   }) => {
-    const violations = await watchCspViolations(page);
-    const requests = apiRequests(context);
+    const { requests, expectClean } = await watch(page, context);
     await postReview(apiServer, KANG.id, 'Only On B');
 
     const response = await page.goto('/');
@@ -138,8 +175,7 @@ test.describe('one API address: A serves the app, B is its API', () => {
     await expect(own.getByRole('button', { name: 'Edit' })).toBeVisible();
     expect(requests.to(apiServer, 'POST')).toEqual(['POST /reviews/']);
     await page.waitForTimeout(1000);
-    expect(requests.to(server)).toEqual([]);
-    expect(await violations()).toEqual([]);
+    await expectClean(server);
   });
 
   test('offline, then online: Background Sync delivers to B, which the record names', async ({
@@ -150,24 +186,19 @@ test.describe('one API address: A serves the app, B is its API', () => {
     api: onA,
     onB,
   }) => {
-    const violations = await watchCspViolations(page);
-    const requests = apiRequests(context);
-    await openKang(page);
-    await waitForOfflineReady(page);
+    const { requests, expectClean } = await openKangReady(page, context);
 
     await context.setOffline(true);
     await writeBoth(page, 'Offline Otis');
     await expect(syncStatus(page)).toContainText('2 changes waiting to sync');
-    const records = [...(await readStore<QueuedRecord>(page, 'offline-reviews')), ...(await readStore<QueuedRecord>(page, 'offline-favorites'))];
-    expect(records.map((r) => r.api)).toEqual([apiUrl(apiServer), apiUrl(apiServer)]);
+    expect((await queuedRecords(page)).map((r) => r.api)).toEqual([apiUrl(apiServer), apiUrl(apiServer)]);
 
     await context.setOffline(false);
     await expectDeliveredOnlyTo(onB, [onA], 'Offline Otis');
     await expectOutboxEmpty(page);
     // Sent by the worker (Background Sync), and seen here.
     expect(requests.to(apiServer, 'POST')).toEqual(['POST /reviews/']);
-    expect(requests.to(server)).toEqual([]);
-    expect(await violations()).toEqual([]);
+    await expectClean(server);
   });
 
   test('a real outage of B: writes wait, and a later sync delivers each to B once', async ({
@@ -178,19 +209,14 @@ test.describe('one API address: A serves the app, B is its API', () => {
     api: onA,
     onB,
   }) => {
-    const violations = await watchCspViolations(page);
-    const requests = apiRequests(context);
-    await openKang(page);
-    await waitForOfflineReady(page);
+    const { requests, expectClean } = await openKangReady(page, context);
 
     await apiServer.kill();
     await page.reload();
     // From IndexedDB: B is down, A (which serves the page) is no API.
     await expect(page.getByRole('heading', { level: 1, name: KANG.name })).toBeVisible();
     await writeBoth(page, 'Outage Orla');
-    await expect
-      .poll(async () => (await readStore<QueuedRecord>(page, 'offline-reviews'))[0]?.attempts ?? 0, { timeout: 10_000 })
-      .toBeGreaterThanOrEqual(1);
+    await waitForAttempt(page);
     await expect(syncStatus(page)).toContainText('2 changes waiting to sync');
 
     await apiServer.start();
@@ -198,16 +224,12 @@ test.describe('one API address: A serves the app, B is its API', () => {
     await dispatchSync(context, page, 'syncReviews');
     await expectDeliveredOnlyTo(onB, [onA], 'Outage Orla');
     await expectOutboxEmpty(page);
-    expect(requests.to(server)).toEqual([]);
-    expect(await violations()).toEqual([]);
+    await expectClean(server);
   });
 
   test('without SyncManager the page itself delivers to B, once', async ({ page, context, server, api: onA, onB }) => {
     await withoutSyncManager(page);
-    const violations = await watchCspViolations(page);
-    const requests = apiRequests(context);
-    await openKang(page);
-    await waitForOfflineReady(page);
+    const { requests, expectClean } = await openKangReady(page, context);
     expect(await page.evaluate(() => 'SyncManager' in window)).toBe(false);
 
     await context.setOffline(true);
@@ -217,8 +239,7 @@ test.describe('one API address: A serves the app, B is its API', () => {
 
     await expectDeliveredOnlyTo(onB, [onA], 'Pageonly Pia');
     await expectOutboxEmpty(page);
-    expect(requests.to(server)).toEqual([]);
-    expect(await violations()).toEqual([]);
+    await expectClean(server);
   });
 
   for (const path of ['Background Sync', 'no SyncManager'] as const) {
@@ -234,7 +255,7 @@ test.describe('one API address: A serves the app, B is its API', () => {
       try {
         const onC = new ServerApi(C);
         if (path === 'no SyncManager') await withoutSyncManager(page);
-        const requests = apiRequests(context);
+        const { requests, expectClean } = await watch(page, context);
         await postReview(apiServer, KANG.id, 'Only On B');
         await postReview(C, KANG.id, 'Only On C');
         await openKang(page);
@@ -244,22 +265,18 @@ test.describe('one API address: A serves the app, B is its API', () => {
         // B goes down with both writes queued for it.
         await apiServer.kill();
         await writeBoth(page, 'Switch Sami');
-        await expect
-          .poll(async () => (await readStore<QueuedRecord>(page, 'offline-reviews'))[0]?.attempts ?? 0, { timeout: 10_000 })
-          .toBeGreaterThanOrEqual(1);
+        await waitForAttempt(page);
 
         // The operator points the app at C, and the person reloads.
         await server.stop();
         await server.start({ API_BASE_URL: apiUrl(C) });
-        const violations = await watchCspViolations(page);
         const response = await page.reload();
         expect(response?.headers()['content-security-policy']).toContain(`connect-src 'self' ${apiUrl(C)}`);
         // C's data, not B's cached copy; B's writes are still waiting, and the page says where.
         await expect(page.getByText('Written on the server by Only On C.')).toBeVisible();
         await expect(page.getByText('Written on the server by Only On B.')).toHaveCount(0);
         await expect(syncStatus(page)).toContainText(`2 changes waiting for ${apiUrl(apiServer)}, the server they were made for`);
-        const records = [...(await readStore<QueuedRecord>(page, 'offline-reviews')), ...(await readStore<QueuedRecord>(page, 'offline-favorites'))];
-        expect(records.map((r) => [r.api, r.status])).toEqual([
+        expect((await queuedRecords(page)).map((r) => [r.api, r.status])).toEqual([
           [apiUrl(apiServer), 'pending'],
           [apiUrl(apiServer), 'pending'],
         ]);
@@ -299,8 +316,7 @@ test.describe('one API address: A serves the app, B is its API', () => {
         expect(await countReviews(onB, KANG.id, 'After Ada')).toBe(0);
         expect(await countReviews(onA, KANG.id, 'After Ada')).toBe(0);
         await expectOutboxEmpty(page);
-        expect(requests.to(server)).toEqual([]);
-        expect(await violations()).toEqual([]);
+        await expectClean(server);
       } finally {
         await C.dispose();
       }
@@ -308,28 +324,15 @@ test.describe('one API address: A serves the app, B is its API', () => {
   }
 });
 
-const classic = base.extend<{ apiServer: ServerProcess; onB: ServerApi }>({
-  apiServer: async ({}, use) => {
-    const server = await ServerProcess.classic();
-    await use(server);
-    await server.dispose();
-  },
-  server: async ({ apiServer }, use) => {
-    const server = await ServerProcess.start({ API_BASE_URL: apiUrl(apiServer) });
-    await use(server);
-    await server.dispose();
-  },
-  onB: async ({ apiServer }, use) => use(new ServerApi(apiServer)),
-});
-
 classic.describe('against a classic stage-3 server (no client_id, no edit tokens, string favorites)', () => {
   classic('reading, favorites and new reviews work online and offline, each write exactly once', async ({
     page,
     context,
+    server,
     api: onA,
     onB,
   }) => {
-    const violations = await watchCspViolations(page);
+    const { expectClean } = await watch(page, context);
     await page.goto('/');
     await page.getByRole('link', { name: 'Mission Chinese Food' }).click();
     await expect(page.getByText('Classic review 1.')).toBeVisible();
@@ -363,6 +366,6 @@ classic.describe('against a classic stage-3 server (no client_id, no edit tokens
     expect(await countReviews(onB, 1, 'Classic Cleo')).toBe(1);
     expect(await countReviews(onB, 1, 'Classic Cyd')).toBe(1);
     expect(await countReviews(onA, 1, 'Classic Cleo')).toBe(0);
-    expect(await violations()).toEqual([]);
+    await expectClean(server);
   });
 });
