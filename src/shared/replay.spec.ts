@@ -1,4 +1,4 @@
-import { deleteAppDb, json, ScriptedFetch, wireRestaurant } from '../testing/scripted-fetch';
+import { type RecordedCall, deleteAppDb, json, ScriptedFetch, wireRestaurant } from '../testing/scripted-fetch';
 import { normalizeRestaurant } from './api';
 import { ApiClient } from './api-client';
 import { DATA_API_META_KEY } from './app-config';
@@ -241,12 +241,15 @@ describe('replayOutbox: every record goes to the API it was made for', () => {
     await deleteAppDb();
     db = await openAppDb();
     nextId = 500;
-    network = new ScriptedFetch((call) => {
-      if (call.method === 'POST') return json(serverReview(call.body as object, nextId++), 201);
-      if (call.method === 'PUT') return json(wireRestaurant(Number(/restaurants\/(\d+)/.exec(call.url)![1]), { is_favorite: 'true' }));
-      return json([]);
-    });
+    network = new ScriptedFetch(serverAnswers);
   });
+
+  /** A server that accepts everything. */
+  const serverAnswers = (call: RecordedCall): Response => {
+    if (call.method === 'POST') return json(serverReview(call.body as object, nextId++), 201);
+    if (call.method === 'PUT') return json(wireRestaurant(Number(/restaurants\/(\d+)/.exec(call.url)![1]), { is_favorite: 'true' }));
+    return json([]);
+  };
   afterEach(() => db.close());
 
   const replay = (canReach?: (base: string) => boolean) =>
@@ -289,6 +292,30 @@ describe('replayOutbox: every record goes to the API it was made for', () => {
     expect(network.calls.filter((c) => c.method === 'GET').map((c) => c.url)).toEqual([`${B}/reviews/?restaurant_id=1`]);
     expect(network.calls.filter((c) => c.method === 'POST').map((c) => c.url)).toEqual([`${B}/reviews/`]);
     expect(await db.count('offline-reviews')).toBe(0);
+  });
+
+  it('an API that is down holds back only its own records: the others are delivered', async () => {
+    await db.add('offline-reviews', queuedReview({ name: 'For B 1', api: B }));
+    await db.add('offline-reviews', queuedReview({ name: 'For C', api: C }));
+    await db.add('offline-reviews', queuedReview({ name: 'For B 2', api: B }));
+    await db.put('offline-favorites', { restaurant_id: 4, api: B, is_favorite: true, stamp: 's1', queuedAt: '', status: 'pending' });
+    await db.put('offline-favorites', { restaurant_id: 5, api: C, is_favorite: true, stamp: 's2', queuedAt: '', status: 'pending' });
+    network.respondWith((call) => (call.url.startsWith(B) ? 'network-error' : serverAnswers(call)));
+
+    const error = await replay().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    expect(error).toBeInstanceOf(RetryLaterError);
+    const outcome = (error as RetryLaterError).outcome;
+    expect([outcome.reviewsSent, outcome.favoritesSent, outcome.remaining]).toEqual([1, 1, 3]);
+    // B was tried once (the first favorite PUT failed; nothing more went to it); C got all of its own.
+    expect(network.calls.filter((c) => c.url.startsWith(B)).map((c) => c.method)).toEqual(['PUT']);
+    const left = await db.getAll('offline-reviews');
+    expect(left.map((r) => r.name).sort()).toEqual(['For B 1', 'For B 2']);
+    expect(left.every((r) => r.attempts <= 1 && r.status === 'pending')).toBeTrue();
+    expect((await db.getAll('offline-favorites')).map((f) => f.api)).toEqual([B]);
   });
 
   it('leaves records it may not reach untouched (no attempt counted) and says how many', async () => {

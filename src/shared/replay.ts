@@ -116,8 +116,11 @@ class Replay {
   private readonly clients = new Map<string, ApiClient>();
   /** The API the cached server copies belong to; answers from another one are not cached. */
   private dataApi = '';
-  /** The first transient failure; once set, nothing new is sent in this run. */
-  private transient: unknown;
+  /**
+   * Transient failures by API. Once an API failed, nothing new is sent to it in this run; the
+   * others go on, so an API that is down (or gone) does not hold back writes for another.
+   */
+  private readonly held = new Map<string, unknown>();
   private lastChanged = 0;
   private readonly countedUnreachable = new Set<number>();
 
@@ -138,13 +141,13 @@ class Replay {
       return this.outcome;
     }
     if (this.options.only !== 'reviews') await this.replayFavorites();
-    if (this.options.only !== 'favorites' && !this.transient) await this.replayReviews();
+    if (this.options.only !== 'favorites') await this.replayReviews();
 
     this.outcome.remaining = await this.countRemaining();
     if (this.outcome.reviewsSent || this.outcome.editsSent || this.outcome.favoritesSent || this.outcome.failed) {
       this.options.notify?.({ type: 'replayed', ...pick(this.outcome) });
     }
-    if (this.transient) throw new RetryLaterError(this.outcome, this.transient);
+    if (this.held.size) throw new RetryLaterError(this.outcome, this.held.values().next().value);
     return this.outcome;
   }
 
@@ -153,13 +156,13 @@ class Replay {
   private async replayFavorites(): Promise<void> {
     // A toggle made while a PUT was in flight leaves a record with a new stamp: send it too.
     const sent = new Set<string>();
-    for (let pass = 0; pass < 3 && !this.transient; pass++) {
+    for (let pass = 0; pass < 3; pass++) {
       const pending = (await this.db.getAll('offline-favorites')).filter((f) => f.status === 'pending' && !sent.has(f.stamp));
       const due = pending.filter((f) => this.reachable(f));
       if (pass === 0) this.outcome.unreachable += pending.length - due.length;
       if (!due.length) return;
       for (const favorite of due) {
-        if (this.transient) return;
+        if (this.isHeld(favorite)) continue;
         sent.add(favorite.stamp);
         await this.sendFavorite(favorite);
       }
@@ -175,7 +178,7 @@ class Replay {
       this.outcome.favoritesSent++;
       this.changed();
     } catch (error) {
-      if (isRetryable(error)) return this.holdOn(error);
+      if (isRetryable(error)) return this.holdOn(error, favorite);
       await this.failFavorite(favorite, messageOf(error));
     }
   }
@@ -210,14 +213,14 @@ class Replay {
 
   private async replayReviews(): Promise<void> {
     // Settling a review can queue a follow-up (an edit or deletion made while it was in flight).
-    for (let pass = 0; pass < 3 && !this.transient; pass++) {
+    for (let pass = 0; pass < 3; pass++) {
       const due = await this.markAttempt();
       if (!due.length) return;
       const creates = due.filter((r) => !r.op || r.op === 'create');
       // New reviews first (in parallel), then edits and deletions in the order they were made.
       if (creates.length) await this.replayCreates(creates);
       for (const change of due.filter((r) => r.op === 'update' || r.op === 'delete')) {
-        if (this.transient) return;
+        if (this.isHeld(change)) continue;
         await this.sendChange(change);
       }
     }
@@ -235,10 +238,10 @@ class Replay {
 
     let next = 0;
     const worker = async () => {
-      while (next < due.length && !this.transient) {
+      while (next < due.length) {
         // Read it again just before sending: the person may have edited or deleted it meanwhile.
         const record = await this.db.get('offline-reviews', due[next++].local_id!);
-        if (!record || record.status !== 'pending') continue;
+        if (!record || record.status !== 'pending' || this.isHeld(record)) continue;
         const found = alreadyThere.get(deliveredKey(record, record.client_id));
         const review = found ?? (await this.sendReview(record));
         if (review) {
@@ -259,7 +262,8 @@ class Replay {
     const tx = this.db.transaction('offline-reviews', 'readwrite');
     const due: OfflineReview[] = [];
     for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
-      if (cursor.value.status !== 'pending') continue;
+      // A record whose API failed in this run is not tried again in it: no attempt to count.
+      if (cursor.value.status !== 'pending' || this.isHeld(cursor.value)) continue;
       if (!this.reachable(cursor.value)) {
         // Counted once per run, not once per pass.
         if (!this.countedUnreachable.has(cursor.value.local_id!)) this.outcome.unreachable++;
@@ -282,13 +286,13 @@ class Replay {
     const found = new Map<string, Review>();
     const lookups = new Map(retried.map((r) => [`${apiOfRecord(r)} ${r.restaurant_id}`, r]));
     for (const record of lookups.values()) {
-      if (this.transient) break;
+      if (this.isHeld(record)) continue;
       try {
         const reviews = await this.apiOf(record).reviewsOf(record.restaurant_id, { timeoutMs: this.timeoutMs });
         for (const review of reviews) if (review.client_id) found.set(deliveredKey(record, review.client_id), review);
       } catch (error) {
         // Not knowing is not safe to send blind: treat it like any transient failure.
-        if (isRetryable(error)) this.holdOn(error);
+        if (isRetryable(error)) this.holdOn(error, record);
         // A 4xx here (say, an unknown restaurant) is answered by the POST itself.
       }
     }
@@ -301,7 +305,7 @@ class Replay {
       return await this.apiOf(record).createReview({ restaurant_id, name, rating, comments, client_id }, { timeoutMs: this.timeoutMs });
     } catch (error) {
       if (isRetryable(error)) {
-        this.holdOn(error);
+        this.holdOn(error, record);
       } else {
         await this.failReview(record, messageOf(error));
       }
@@ -373,7 +377,7 @@ class Replay {
       this.outcome.editsSent++;
       this.changed();
     } catch (error) {
-      if (isRetryable(error)) this.holdOn(error);
+      if (isRetryable(error)) this.holdOn(error, record);
       else await this.failReview(record, messageOf(error));
     }
   }
@@ -404,8 +408,13 @@ class Replay {
     return apiOfRecord(record) === this.dataApi;
   }
 
-  private holdOn(error: unknown): void {
-    this.transient ??= error;
+  private isHeld(record: { api?: string }): boolean {
+    return this.held.has(apiOfRecord(record));
+  }
+
+  private holdOn(error: unknown, record: { api?: string }): void {
+    const api = apiOfRecord(record);
+    if (!this.held.has(api)) this.held.set(api, error);
     const retryAfterMs = error instanceof HttpError ? error.retryAfterMs : undefined;
     if (retryAfterMs) {
       this.outcome.retryAfterMs = Math.max(this.outcome.retryAfterMs ?? 0, retryAfterMs);
