@@ -13,6 +13,9 @@ describe('configuration', () => {
     assert.equal(config.rateLimitWindowMs, 60_000);
     assert.equal(config.bodyLimit, 65_536);
     assert.equal(config.apiBaseUrl, '', 'the API is on the app\'s own origin');
+    assert.equal(config.requestTimeoutMs, 30_000);
+    assert.equal(config.headersTimeoutMs, 20_000);
+    assert.equal(config.keepAliveTimeoutMs, 72_000);
   });
 
   it('reads every variable, resolving paths against the working directory', () => {
@@ -27,6 +30,9 @@ describe('configuration', () => {
         RATE_LIMIT_WINDOW_MS: '1000',
         BODY_LIMIT: '2048',
         API_BASE_URL: 'https://api.example.com/v1/',
+        REQUEST_TIMEOUT_MS: '5000',
+        HEADERS_TIMEOUT_MS: '2000',
+        KEEP_ALIVE_TIMEOUT_MS: '3000',
       },
       '/srv/rr',
     );
@@ -40,6 +46,9 @@ describe('configuration', () => {
       rateLimitWindowMs: 1000,
       bodyLimit: 2048,
       apiBaseUrl: 'https://api.example.com/v1',
+      requestTimeoutMs: 5000,
+      headersTimeoutMs: 2000,
+      keepAliveTimeoutMs: 3000,
     });
     assert.equal(readConfig({ DB_FILE: ':memory:' }).dbFile, ':memory:');
   });
@@ -66,6 +75,11 @@ describe('configuration', () => {
       ['API_BASE_URL', 'http://', /API_BASE_URL must be an absolute http\(s\) URL/],
       ['API_BASE_URL', 'http://user:pw@example.com', /API_BASE_URL must not contain credentials/],
       ['API_BASE_URL', 'http://example.com/?x=1', /API_BASE_URL must not have a query or a fragment/],
+      ['REQUEST_TIMEOUT_MS', '0', /REQUEST_TIMEOUT_MS must be an integer from 1000 to 3600000 \(got "0"\)/],
+      ['REQUEST_TIMEOUT_MS', '30s', /REQUEST_TIMEOUT_MS must be an integer/],
+      ['HEADERS_TIMEOUT_MS', '999', /HEADERS_TIMEOUT_MS must be an integer from 1000/],
+      ['KEEP_ALIVE_TIMEOUT_MS', '-5', /KEEP_ALIVE_TIMEOUT_MS must be an integer/],
+      ['KEEP_ALIVE_TIMEOUT_MS', '3600001', /KEEP_ALIVE_TIMEOUT_MS must be an integer from 1000 to 3600000/],
     ];
     for (const [name, value, message] of bad) {
       assert.throws(() => readConfig({ [name]: value }), message, `${name}=${value}`);
@@ -85,6 +99,16 @@ describe('configuration', () => {
     for (const [raw, expected] of cases) {
       assert.equal(readConfig(raw === undefined ? {} : { API_BASE_URL: raw }).apiBaseUrl, expected, `${raw}`);
     }
+  });
+
+  it('refuses a headers timeout longer than the request timeout it is part of, naming both', () => {
+    assert.throws(
+      () => readConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '8000' }),
+      /HEADERS_TIMEOUT_MS \(8000\) must not exceed REQUEST_TIMEOUT_MS \(5000\)/,
+    );
+    // Unset, the headers timeout (20 s) follows a shorter request timeout down.
+    assert.equal(readConfig({ REQUEST_TIMEOUT_MS: '5000' }).headersTimeoutMs, 5000);
+    assert.equal(readConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '5000' }).headersTimeoutMs, 5000);
   });
 
   it('reports all problems at once', () => {
