@@ -4,8 +4,8 @@
  * - a browser navigation (GET/HEAD, Accept: text/html, no file extension) gets index.html, so
  *   deep links such as /restaurant/3 load the app, which then routes on the client;
  * - anything else gets a JSON 404.
- * API paths (/restaurants…, /reviews…) always answer JSON, as the classic server did, even to a
- * browser navigation.
+ * API paths (/restaurants…, /reviews…, /changes…) always answer JSON, as the classic server did,
+ * even to a browser navigation.
  *
  * Without a build, the API still works and navigations get a 503 saying how to build the app.
  */
@@ -14,6 +14,7 @@ import { basename, join, posix, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError } from './errors.ts';
+import { CHANGES_PATH } from '../src/shared/change-feed.ts';
 
 /**
  * Files whose name never changes while their content does: the browser must revalidate them
@@ -39,9 +40,9 @@ export function cacheControlFor(filePath: string): string {
   return 'public, max-age=86400';
 }
 
-const API_PREFIXES = ['/restaurants', '/reviews'];
+const API_PREFIXES = ['/restaurants', '/reviews', CHANGES_PATH];
 
-function isApiPath(path: string): boolean {
+export function isApiPath(path: string): boolean {
   return API_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 

@@ -52,7 +52,12 @@ describe('change feed (GET /changes)', () => {
     assert.equal(answer.status, 200);
     assert.equal(answer.headers.get('cache-control'), 'no-store');
     assert.equal(answer.headers.get('access-control-allow-origin'), 'http://app.example');
+    // An API route like the classic ones: readable cross-origin, JSON even to a navigation.
+    assert.equal(answer.headers.get('cross-origin-resource-policy'), 'cross-origin');
     assert.match(answer.headers.get('content-type') ?? '', /^application\/json/);
+    const navigation = await call(server.url, '/changes/nothing-here', { headers: { accept: 'text/html' } });
+    assert.equal(navigation.status, 404);
+    assert.match(navigation.headers.get('content-type') ?? '', /^application\/json/);
   });
 
   it('pages by limit in change order, each record once, and `more` says when to go on', async () => {

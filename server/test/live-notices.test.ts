@@ -167,6 +167,7 @@ describe('live notices (GET /changes/live)', () => {
     const stream = await open('/changes/live', { origin: 'http://app.example' });
     assert.equal(stream.status, 200);
     assert.equal(stream.headers['access-control-allow-origin'], 'http://app.example');
+    assert.equal(stream.headers['cross-origin-resource-policy'], 'cross-origin');
     stream.close();
     const preflight = await rawRequest(
       server.url,
