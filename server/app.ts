@@ -5,12 +5,14 @@
  */
 import compress from '@fastify/compress';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { appPageExists } from './app-pages.ts';
 import { ensureDbFolder, type LogLevel } from './config.ts';
 import { registerBodyParsers } from './content-types.ts';
 import { registerCors } from './cors.ts';
 import { answerClientError, createErrorHandler } from './errors.ts';
 import { registerWriteLimit } from './rate-limit.ts';
 import { RequestLog } from './request-log.ts';
+import { ratingRoutes } from './routes/ratings.ts';
 import { restaurantRoutes } from './routes/restaurants.ts';
 import { isReviewReplay, reviewRoutes } from './routes/reviews.ts';
 import { addFormats } from './schemas.ts';
@@ -85,7 +87,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
     await app.register(restaurantRoutes, { storage, writeLimit });
     await app.register(reviewRoutes, { storage, writeLimit });
-    await registerStaticApp(app, options.staticDir);
+    await app.register(ratingRoutes, { storage });
+    await registerStaticApp(app, options.staticDir, appPageExists(storage));
     return app;
   } catch (error) {
     await app.close();

@@ -11,12 +11,13 @@ import {
   viewChild,
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { ActivatedRoute, Router } from '@angular/router';
+import { ActivatedRoute, type Params, Router } from '@angular/router';
 import type { Restaurant } from '../../shared/api';
 import { LOADING, type Loaded } from '../core/loaded';
 import { RestaurantMap } from '../map/restaurant-map';
 import { samePlaces } from '../map/map-place';
 import { Connectivity } from '../sync/connectivity';
+import { RatingData } from '../ratings/rating-data';
 import { FilterBar } from './filter-bar';
 import { RestaurantCard } from './restaurant-card';
 import { RestaurantData } from './restaurant-data';
@@ -24,12 +25,13 @@ import {
   type RestaurantFilters,
   NO_FILTERS,
   countLabel,
-  filterRestaurants,
   filtersFromQuery,
   filtersToQuery,
   hasFilters,
+  matcher,
   optionValues,
 } from './restaurant-filter';
+import { DEFAULT_SORT, type SortKey, parseSort, search, sortForSearch } from './restaurant-search';
 
 /**
  * Cards rendered per step. The list grows by a "Show more" button rather than virtual scrolling:
@@ -53,11 +55,16 @@ export class RestaurantList {
   readonly neighborhood = input<string>();
   readonly cuisine = input<string>();
   readonly favorites = input<string>();
+  /** `?q=`: the name search. */
+  readonly q = input<string>();
+  /** `?sort=name|rating|reviews`. */
+  readonly sort = input<string>();
 
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   private readonly injector = inject(Injector);
   protected readonly connectivity = inject(Connectivity);
+  private readonly ratings = inject(RatingData);
 
   private readonly filterBar = viewChild.required(FilterBar);
   private readonly cardList = viewChild<ElementRef<HTMLElement>>('cards');
@@ -79,7 +86,13 @@ export class RestaurantList {
     () => filtersFromQuery({ neighborhood: this.neighborhood(), cuisine: this.cuisine(), favorites: this.favorites() }),
     { equal: sameFilters },
   );
-  protected readonly filtering = computed(() => hasFilters(this.filters()));
+  /**
+   * What is typed, ahead of the URL: the list follows each keystroke at once, while the URL
+   * (which the router updates asynchronously) catches up; a Back or a shared link resets it.
+   */
+  protected readonly query = linkedSignal(() => this.q() ?? '');
+  protected readonly sortKey = computed(() => parseSort(this.sort()));
+  protected readonly filtering = computed(() => hasFilters(this.filters()) || this.query().trim() !== '');
 
   // Options come from all restaurants, not the filtered ones, so no choice ever disappears.
   protected readonly neighborhoods = computed(() => optionValues(this.restaurants(), 'neighborhood'), {
@@ -89,12 +102,17 @@ export class RestaurantList {
     equal: sameStrings,
   });
 
-  protected readonly filtered = computed(() => filterRestaurants(this.restaurants(), this.filters()));
+  /** Sorted (and search keys made) when the data or the order changes, never per keystroke. */
+  private readonly sorted = computed(() => sortForSearch(this.restaurants(), this.sortKey(), this.ratings.ratingOf));
+  protected readonly filtered = computed(() => search(this.sorted(), this.query(), matcher(this.filters())));
   /** What the map draws: unchanged by a favorite toggle, so the map does not redraw for it. */
   protected readonly places = computed(() => this.filtered(), { equal: samePlaces });
 
   /** Back to one page whenever the filters change; kept when only the data refreshes. */
-  private readonly limit = linkedSignal({ source: this.filters, computation: () => PAGE_SIZE });
+  private readonly limit = linkedSignal({
+    source: () => [this.filters(), this.query(), this.sortKey()],
+    computation: () => PAGE_SIZE,
+  });
   protected readonly shown = computed(() => this.filtered().slice(0, this.limit()));
   protected readonly eagerCards = EAGER_CARDS;
 
@@ -103,9 +121,13 @@ export class RestaurantList {
   );
 
   protected applyFilters(filters: RestaurantFilters): void {
+    this.navigate(filtersToQuery(filters));
+  }
+
+  private navigate(queryParams: Params): void {
     void this.router.navigate([], {
       relativeTo: this.route,
-      queryParams: filtersToQuery(filters),
+      queryParams,
       queryParamsHandling: 'merge',
       // A filter is not a new page: no history entry, no jump to the top.
       replaceUrl: true,
@@ -113,8 +135,18 @@ export class RestaurantList {
     });
   }
 
+  protected search(query: string): void {
+    this.query.set(query);
+    this.navigate({ q: query.trim() ? query : null });
+  }
+
+  protected sortBy(sort: SortKey): void {
+    this.navigate({ sort: sort === DEFAULT_SORT ? null : sort });
+  }
+
   protected clearFilters(): void {
-    this.applyFilters(NO_FILTERS);
+    this.query.set('');
+    this.navigate({ ...filtersToQuery(NO_FILTERS), q: null });
     // The button goes away with the empty state; focus goes where the person will act next.
     this.filterBar().focus();
   }

@@ -10,6 +10,7 @@ import { RestaurantMap } from '../map/restaurant-map';
 import { ReviewData, type ReviewItem } from '../reviews/review-data';
 import { ReviewForm } from '../reviews/review-form';
 import { ReviewList } from '../reviews/review-list';
+import { RatingSummary } from '../ratings/rating-summary';
 import { FavoriteToggle } from './favorite-toggle';
 import { OpeningHours } from './opening-hours';
 import { ART_HEIGHT, ART_WIDTH, artAlt, artFor, artHue } from './restaurant-art';
@@ -28,7 +29,7 @@ export function parseRestaurantId(id: string): number | undefined {
 @Component({
   selector: 'app-restaurant-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, FavoriteToggle, OpeningHours, RestaurantMap, ReviewList, ReviewForm],
+  imports: [RouterLink, FavoriteToggle, OpeningHours, RestaurantMap, ReviewList, ReviewForm, RatingSummary],
   templateUrl: './restaurant-page.html',
   styleUrl: './restaurant-page.css',
 })

@@ -56,6 +56,8 @@ export class Outbox {
   readonly failedFavorites = computed(() => this.records().favorites.filter((f) => f.status === 'failed'));
   readonly failedReviews = computed(() => this.records().reviews.filter((r) => r.status === 'failed'));
   readonly failedCount = computed(() => this.failedFavorites().length + this.failedReviews().length);
+  /** Every queued review change, for views that fold them into what they show (ratings). */
+  readonly queuedReviews = computed(() => this.records().reviews);
 
   private replaying?: Promise<void>;
   private replayAgain = false;
