@@ -8,6 +8,7 @@ import {
   inject,
   input,
   linkedSignal,
+  signal,
   viewChild,
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
@@ -159,6 +160,15 @@ export class RestaurantList {
       () => this.cardList()?.nativeElement.querySelectorAll<HTMLElement>('.card-link')[firstNew]?.focus(),
       { injector: this.injector },
     );
+  }
+
+  /** Narrow screens: the map is shown only on request. Wide screens always show it beside the list. */
+  protected readonly mapOpen = signal(false);
+
+  /** Past the map's markers and zoom buttons in one step, to whatever follows it. */
+  protected skipMap(event: Event): void {
+    event.preventDefault();
+    document.getElementById('after-map')?.focus();
   }
 
   protected reload(): void {
