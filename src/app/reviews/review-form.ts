@@ -157,12 +157,9 @@ export class ReviewForm implements OnInit {
     }
     this.form.reset();
     this.submitted.set(false);
-    // Honest about delivery: the outbox sends it, and may still be doing so.
-    this.status.set(
-      this.connectivity.online()
-        ? 'Thank you! Your review is being sent.'
-        : "Your review was saved and will be sent when you're back online.",
-    );
+    // No promise about delivery here: the review itself, in the list, shows its state as it
+    // changes (saved on this device, sent, or not sent and why), so nothing can contradict it.
+    this.status.set('Thank you! Your review is added to the reviews, which show whether it has been sent.');
     afterNextRender(() => this.statusMessage().nativeElement.focus(), { injector: this.injector });
   }
 }
