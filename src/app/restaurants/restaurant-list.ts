@@ -93,6 +93,12 @@ export class RestaurantList {
    */
   protected readonly query = linkedSignal(() => this.q() ?? '');
   protected readonly sortKey = computed(() => parseSort(this.sort()));
+  /** "Favorites only" and nothing else, with no favorite at all: say how to add one. */
+  protected readonly noFavoritesYet = computed(() => {
+    const { favoritesOnly, neighborhood, cuisine } = this.filters();
+    return favoritesOnly && !neighborhood && !cuisine && !this.restaurants().some((r) => r.is_favorite);
+  });
+  protected readonly skeletons = Array.from({ length: 6 });
   protected readonly filtering = computed(() => hasFilters(this.filters()) || this.query().trim() !== '');
 
   // Options come from all restaurants, not the filtered ones, so no choice ever disappears.

@@ -5,6 +5,7 @@ import { RouterLink } from '@angular/router';
 import { type Observable, of, startWith, switchMap } from 'rxjs';
 import type { Restaurant } from '../../shared/api';
 import { LOADING, type Loaded } from '../core/loaded';
+import { NotFound } from '../core/not-found';
 import { samePlaces } from '../map/map-place';
 import { RestaurantMap } from '../map/restaurant-map';
 import { ReviewData, type ReviewItem } from '../reviews/review-data';
@@ -29,7 +30,7 @@ export function parseRestaurantId(id: string): number | undefined {
 @Component({
   selector: 'app-restaurant-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, FavoriteToggle, OpeningHours, RestaurantMap, ReviewList, ReviewForm, RatingSummary],
+  imports: [RouterLink, NotFound, FavoriteToggle, OpeningHours, RestaurantMap, ReviewList, ReviewForm, RatingSummary],
   templateUrl: './restaurant-page.html',
   styleUrl: './restaurant-page.css',
 })
