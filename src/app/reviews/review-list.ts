@@ -20,6 +20,7 @@ import type { Loaded } from '../core/loaded';
 import { Toaster } from '../core/toaster';
 import { Connectivity } from '../sync/connectivity';
 import { EditRequest } from './edit-request';
+import { isLongText } from './long-text';
 import { type ReviewItem, ReviewData } from './review-data';
 import { ReviewForm } from './review-form';
 import { reviewState } from './review-state';
@@ -83,6 +84,18 @@ export class ReviewList {
           { injector: this.injector },
         );
       });
+    });
+  }
+
+  /** Keys of the long reviews opened with "Read more". */
+  protected readonly expanded = signal<ReadonlySet<string>>(new Set());
+  protected readonly isLong = isLongText;
+
+  protected toggleText(key: string): void {
+    this.expanded.update((keys) => {
+      const next = new Set(keys);
+      if (!next.delete(key)) next.add(key);
+      return next;
     });
   }
 
