@@ -1,5 +1,5 @@
 import { Injectable, afterNextRender, inject, Injector } from '@angular/core';
-import { NavigationEnd, Router } from '@angular/router';
+import { NavigationEnd, NavigationStart, Router } from '@angular/router';
 import { filter } from 'rxjs';
 
 /**
@@ -20,13 +20,14 @@ export class FocusOnNavigation {
 
   start(): void {
     let lastPath: string | undefined;
+    // A claim belongs to one navigation: made while its page is created, before NavigationEnd.
+    this.router.events.pipe(filter((event) => event instanceof NavigationStart)).subscribe(() => (this.claimed = false));
     this.router.events.pipe(filter((event) => event instanceof NavigationEnd)).subscribe((event) => {
       const path = event.urlAfterRedirects.split(/[?#]/)[0];
       const firstOrSamePage = lastPath === undefined || path === lastPath;
       lastPath = path;
       // A change of query only (the list's filters) is not a new page: focus stays on the control in use.
       if (firstOrSamePage) return;
-      this.claimed = false;
       afterNextRender(() => focusHeading(20, () => this.claimed), { injector: this.injector });
     });
   }

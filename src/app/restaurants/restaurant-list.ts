@@ -5,20 +5,24 @@ import {
   Injector,
   afterNextRender,
   computed,
+  effect,
   inject,
   input,
   linkedSignal,
   signal,
   viewChild,
 } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
-import { ActivatedRoute, type Params, Router } from '@angular/router';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { filter } from 'rxjs';
+import { ActivatedRoute, NavigationStart, type Params, Router } from '@angular/router';
 import type { Restaurant } from '../../shared/api';
 import { LOADING, type Loaded } from '../core/loaded';
 import { RestaurantMap } from '../map/restaurant-map';
 import { samePlaces } from '../map/map-place';
 import { Connectivity } from '../sync/connectivity';
+import { FocusOnNavigation } from '../core/focus-on-navigation';
 import { RatingData } from '../ratings/rating-data';
+import { type ListPlace, ListMemory, sameQuery } from './list-memory';
 import { FilterBar } from './filter-bar';
 import { RestaurantCard } from './restaurant-card';
 import { RestaurantData } from './restaurant-data';
@@ -115,10 +119,14 @@ export class RestaurantList {
   /** What the map draws: unchanged by a favorite toggle, so the map does not redraw for it. */
   protected readonly places = computed(() => this.filtered(), { equal: samePlaces });
 
+  private readonly memory = inject(ListMemory);
+  /** Coming back from a restaurant (Back, or "← All restaurants"): the list's place, restored once. */
+  private readonly returning = this.placeToRestore();
+
   /** Back to one page whenever the filters change; kept when only the data refreshes. */
-  private readonly limit = linkedSignal({
+  private readonly limit = linkedSignal<unknown, number>({
     source: () => [this.filters(), this.query(), this.sortKey()],
-    computation: () => PAGE_SIZE,
+    computation: (_source, previous) => (previous === undefined && this.returning ? this.returning.limit : PAGE_SIZE),
   });
   protected readonly shown = computed(() => this.filtered().slice(0, this.limit()));
   protected readonly eagerCards = EAGER_CARDS;
@@ -166,6 +174,44 @@ export class RestaurantList {
       () => this.cardList()?.nativeElement.querySelectorAll<HTMLElement>('.card-link')[firstNew]?.focus(),
       { injector: this.injector },
     );
+  }
+
+  constructor() {
+    // At NavigationStart, while the list is still on the page: once the next page replaces it,
+    // the browser has already clamped the scroll position to the shorter page.
+    this.router.events
+      .pipe(
+        filter((event) => event instanceof NavigationStart),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() =>
+        this.memory.remember({ query: { ...this.route.snapshot.queryParams }, limit: this.limit(), scrollY: window.scrollY }),
+      );
+    const place = this.returning;
+    if (place) {
+      const focusOnNavigation = inject(FocusOnNavigation);
+      focusOnNavigation.claim();
+      // Once the cards are there (from IndexedDB, a moment after the route), scroll to where the
+      // person was; the heading takes focus without moving the page.
+      const restore = effect(() => {
+        if (this.data().state !== 'ready') return;
+        restore.destroy();
+        afterNextRender(
+          () => {
+            document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
+            window.scrollTo({ top: place.scrollY, behavior: 'instant' });
+          },
+          { injector: this.injector },
+        );
+      });
+    }
+  }
+
+  private placeToRestore(): ListPlace | undefined {
+    const place = this.memory.take();
+    const navigation = this.router.currentNavigation();
+    const back = navigation?.trigger === 'popstate' || navigation?.extras.state?.['returnToList'] === true;
+    return place && back && sameQuery(place.query, this.route.snapshot.queryParams) ? place : undefined;
   }
 
   /** Narrow screens: the map is shown only on request. Wide screens always show it beside the list. */

@@ -15,6 +15,7 @@ import { RatingSummary } from '../ratings/rating-summary';
 import { FavoriteToggle } from './favorite-toggle';
 import { OpeningHours } from './opening-hours';
 import { ART_HEIGHT, ART_WIDTH, artAlt, artFor, artHue } from './restaurant-art';
+import { ListMemory, RETURN_TO_LIST } from './list-memory';
 import { RestaurantData } from './restaurant-data';
 
 const NOT_FOUND: Loaded<never> = { state: 'not-found' };
@@ -40,6 +41,10 @@ export class RestaurantPage {
 
   private readonly restaurants = inject(RestaurantData);
   private readonly reviewData = inject(ReviewData);
+
+  /** "← All restaurants" goes back to the list as the person left it. */
+  protected readonly listQuery = inject(ListMemory).query;
+  protected readonly returnToList = RETURN_TO_LIST;
 
   protected readonly restaurantId = computed(() => parseRestaurantId(this.id()));
 
