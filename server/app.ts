@@ -5,6 +5,7 @@
  */
 import compress from '@fastify/compress';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { registerAppConfig } from './app-config.ts';
 import { appPageExists } from './app-pages.ts';
 import { ensureDbFolder, type LogLevel } from './config.ts';
 import { registerBodyParsers } from './content-types.ts';
@@ -31,16 +32,52 @@ export interface ServerOptions {
   rateLimitWindowMs?: number;
   /** Largest request body in bytes (default 64 KiB). */
   bodyLimit?: number;
+  /** The API the served app uses ('' or absent: this server); see config.ts. */
+  apiBaseUrl?: string;
+  /** Longest time a client may take to send a whole request, headers and body (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Longest time a client may take to send a request's headers (default 20 s, at most the above). */
+  headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection waits for the next request (default 72 s). */
+  keepAliveTimeoutMs?: number;
 }
+
+/**
+ * How often Node looks for requests past their deadline (its default is 30 s, which would let a
+ * 20 s headers timeout run to 50 s). It walks only the connections with a request in progress.
+ */
+const DEADLINE_CHECK_INTERVAL_MS = 1000;
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? 64 * 1024;
   const handleError = createErrorHandler(bodyLimit);
 
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },
     logController: new RequestLog(),
     bodyLimit,
+    // Timeouts bound how long a client may take to SEND its request, never how long the answer
+    // may take or stream (a Server-Sent Events stream lasts as long as it likes):
+    // - requestTimeout: the whole request, headers and body, from its first byte (from the
+    //   connection's opening for its first request). A client that trickles its body (a byte a
+    //   second) is cut off with a 408 and the connection closes. Once the request has arrived,
+    //   it no longer applies.
+    // - headersTimeout: the headers alone, counted the same way, so a connection that never
+    //   sends anything is closed too.
+    // - keepAliveTimeout: an idle connection between two requests.
+    // Not connectionTimeout (a socket inactivity timeout): a trickle of one byte a second is
+    // never inactive, and it would close a quiet event stream between two events.
+    requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 72_000,
+    http: {
+      // Fastify sets requestTimeout after creating the server; Node checks headersTimeout
+      // against it at creation, so it is given here too.
+      requestTimeout,
+      headersTimeout: options.headersTimeoutMs ?? Math.min(20_000, requestTimeout),
+      connectionsCheckingInterval: DEADLINE_CHECK_INTERVAL_MS,
+    },
     routerOptions: { ignoreTrailingSlash: true },
     ajv: {
       // No coercion: see schemas.ts. removeAdditional drops unknown body fields.
@@ -70,7 +107,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     app.setErrorHandler(handleError);
     closeConnectionsOnShutdown(app);
     registerCors(app);
-    await registerSecurityHeaders(app);
+    await registerSecurityHeaders(app, options.apiBaseUrl ?? '');
     await app.register(compress, {
       // The plugin's brotli quality (4) suits per-request JSON; 11 would cost far more CPU.
       encodings: ['br', 'gzip'],
@@ -88,6 +125,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await app.register(restaurantRoutes, { storage, writeLimit });
     await app.register(reviewRoutes, { storage, writeLimit });
     await app.register(ratingRoutes, { storage });
+    registerAppConfig(app, { apiBaseUrl: options.apiBaseUrl ?? '' });
     await registerStaticApp(app, options.staticDir, appPageExists(storage));
     return app;
   } catch (error) {

@@ -14,6 +14,8 @@ export type OutboxStatus = 'pending' | 'failed';
 /** The latest favorite wish for one restaurant. One record per restaurant: the last toggle wins. */
 export interface OfflineFavorite {
   restaurant_id: number;
+  /** The API it must be delivered to (see `api` on OfflineReview). */
+  api?: string;
   is_favorite: boolean;
   /**
    * Changes on every toggle. The replayer deletes the record only if the stamp is still the one
@@ -35,6 +37,12 @@ export interface OfflineReview {
   op?: 'create' | 'update' | 'delete';
   /** The server's id of the review an update or delete is for. */
   review_id?: number;
+  /**
+   * The absolute API base URL (no trailing slash) this change must be delivered to, fixed when it
+   * was written. Absent on records of the previous release, which only ever sent to the app's own
+   * origin: those belong to `self.location.origin` (see `apiOfRecord` in replay.ts).
+   */
+  api?: string;
   /** Client UUID: makes a re-sent POST harmless on our server, and findable on the original one. */
   client_id: string;
   restaurant_id: number;

@@ -13,12 +13,19 @@
  */
 import type { CreatedReview, Restaurant, Review } from './api';
 import { ApiClient, HttpError, isRetryable } from './api-client';
+import { DATA_API_META_KEY } from './app-config';
 import type { AppDb, OfflineFavorite, OfflineReview } from './db-schema';
 import { REPLAY_LOCK, type SyncMessage } from './sync-protocol';
 
 export interface ReplayOptions {
   db: AppDb;
-  api: ApiClient;
+  /** The client for one API base URL. Every request for a record goes to `apiFor(record's api)`. */
+  apiFor: (baseUrl: string) => ApiClient;
+  /**
+   * Whether this context may connect to that API at all (a page's CSP names only the API it is
+   * set to now). Records it may not reach are left waiting, untouched, and counted as `unreachable`.
+   */
+  canReach?: (baseUrl: string) => boolean;
   /** Replay only one part of the outbox (one sync tag); both when omitted. */
   only?: 'favorites' | 'reviews';
   /** Per request. Long enough for a slow server, short enough not to hang a sync event. */
@@ -38,6 +45,8 @@ export interface ReplayOutcome {
   failures: string[];
   /** Records still waiting because the server could not be reached or asked us to wait. */
   remaining: number;
+  /** Records left alone because this context may not connect to their API (`canReach`). */
+  unreachable: number;
   retryAfterMs?: number;
 }
 
@@ -52,9 +61,18 @@ export class RetryLaterError extends Error {
   }
 }
 
-const RETRY_AFTER_KEY = 'retryAfterUntil';
+/** Meta key: no request before this time (epoch ms), from a server's Retry-After. */
+export const RETRY_AFTER_KEY = 'retryAfterUntil';
 const FLUSH_EVERY = 25;
 const CHANGED_THROTTLE_MS = 250;
+
+/**
+ * The API a record must be delivered to. A record of the previous release has no `api`; that
+ * release only ever sent to the app's own origin, so it belongs there.
+ */
+export function apiOfRecord(record: { api?: string }): string {
+  return record.api ?? globalThis.location.origin;
+}
 
 /** Runs `task` while holding the replay lock, where the platform has Web Locks. */
 export function withReplayLock<T>(task: () => Promise<T>): Promise<T> {
@@ -84,7 +102,6 @@ export async function countPending(db: AppDb): Promise<{ favorites: number; revi
 
 class Replay {
   private readonly db: AppDb;
-  private readonly api: ApiClient;
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private readonly outcome: ReplayOutcome = {
@@ -94,19 +111,28 @@ class Replay {
     failed: 0,
     failures: [],
     remaining: 0,
+    unreachable: 0,
   };
-  /** The first transient failure; once set, nothing new is sent in this run. */
-  private transient: unknown;
+  private readonly clients = new Map<string, ApiClient>();
+  /** The API the cached server copies belong to; answers from another one are not cached. */
+  private dataApi = '';
+  /**
+   * Transient failures by API. Once an API failed, nothing new is sent to it in this run; the
+   * others go on, so an API that is down (or gone) does not hold back writes for another.
+   */
+  private readonly held = new Map<string, unknown>();
   private lastChanged = 0;
+  private readonly countedUnreachable = new Set<number>();
 
   constructor(private readonly options: ReplayOptions) {
     this.db = options.db;
-    this.api = options.api;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.now = options.now ?? Date.now;
   }
 
   async run(): Promise<ReplayOutcome> {
+    const dataApi = (await this.db.get('meta', DATA_API_META_KEY))?.value;
+    this.dataApi = typeof dataApi === 'string' ? dataApi : globalThis.location.origin;
     const waitMs = await this.backOffRemaining();
     if (waitMs > 0) {
       this.outcome.retryAfterMs = waitMs;
@@ -115,13 +141,13 @@ class Replay {
       return this.outcome;
     }
     if (this.options.only !== 'reviews') await this.replayFavorites();
-    if (this.options.only !== 'favorites' && !this.transient) await this.replayReviews();
+    if (this.options.only !== 'favorites') await this.replayReviews();
 
     this.outcome.remaining = await this.countRemaining();
     if (this.outcome.reviewsSent || this.outcome.editsSent || this.outcome.favoritesSent || this.outcome.failed) {
       this.options.notify?.({ type: 'replayed', ...pick(this.outcome) });
     }
-    if (this.transient) throw new RetryLaterError(this.outcome, this.transient);
+    if (this.held.size) throw new RetryLaterError(this.outcome, this.held.values().next().value);
     return this.outcome;
   }
 
@@ -130,11 +156,13 @@ class Replay {
   private async replayFavorites(): Promise<void> {
     // A toggle made while a PUT was in flight leaves a record with a new stamp: send it too.
     const sent = new Set<string>();
-    for (let pass = 0; pass < 3 && !this.transient; pass++) {
-      const due = (await this.db.getAll('offline-favorites')).filter((f) => f.status === 'pending' && !sent.has(f.stamp));
+    for (let pass = 0; pass < 3; pass++) {
+      const pending = (await this.db.getAll('offline-favorites')).filter((f) => f.status === 'pending' && !sent.has(f.stamp));
+      const due = pending.filter((f) => this.reachable(f));
+      if (pass === 0) this.outcome.unreachable += pending.length - due.length;
       if (!due.length) return;
       for (const favorite of due) {
-        if (this.transient) return;
+        if (this.isHeld(favorite)) continue;
         sent.add(favorite.stamp);
         await this.sendFavorite(favorite);
       }
@@ -143,14 +171,14 @@ class Replay {
 
   private async sendFavorite(favorite: OfflineFavorite): Promise<void> {
     try {
-      const restaurant = await this.api.setFavorite(favorite.restaurant_id, favorite.is_favorite, {
+      const restaurant = await this.apiOf(favorite).setFavorite(favorite.restaurant_id, favorite.is_favorite, {
         timeoutMs: this.timeoutMs,
       });
       await this.settleFavorite(favorite, restaurant);
       this.outcome.favoritesSent++;
       this.changed();
     } catch (error) {
-      if (isRetryable(error)) return this.holdOn(error);
+      if (isRetryable(error)) return this.holdOn(error, favorite);
       await this.failFavorite(favorite, messageOf(error));
     }
   }
@@ -159,7 +187,10 @@ class Replay {
     const tx = this.db.transaction(['restaurants', 'offline-favorites'], 'readwrite');
     const outbox = tx.objectStore('offline-favorites');
     const current = await outbox.get(sent.restaurant_id);
-    if (current?.stamp === sent.stamp) {
+    if (!this.isDataApi(sent)) {
+      // Delivered to an API whose data this device no longer shows: nothing to cache.
+      if (current?.stamp === sent.stamp) await outbox.delete(sent.restaurant_id);
+    } else if (current?.stamp === sent.stamp) {
       await outbox.delete(sent.restaurant_id);
       await tx.objectStore('restaurants').put(restaurant);
     } else {
@@ -182,14 +213,14 @@ class Replay {
 
   private async replayReviews(): Promise<void> {
     // Settling a review can queue a follow-up (an edit or deletion made while it was in flight).
-    for (let pass = 0; pass < 3 && !this.transient; pass++) {
+    for (let pass = 0; pass < 3; pass++) {
       const due = await this.markAttempt();
       if (!due.length) return;
       const creates = due.filter((r) => !r.op || r.op === 'create');
       // New reviews first (in parallel), then edits and deletions in the order they were made.
       if (creates.length) await this.replayCreates(creates);
       for (const change of due.filter((r) => r.op === 'update' || r.op === 'delete')) {
-        if (this.transient) return;
+        if (this.isHeld(change)) continue;
         await this.sendChange(change);
       }
     }
@@ -207,11 +238,11 @@ class Replay {
 
     let next = 0;
     const worker = async () => {
-      while (next < due.length && !this.transient) {
+      while (next < due.length) {
         // Read it again just before sending: the person may have edited or deleted it meanwhile.
         const record = await this.db.get('offline-reviews', due[next++].local_id!);
-        if (!record || record.status !== 'pending') continue;
-        const found = alreadyThere.get(record.client_id);
+        if (!record || record.status !== 'pending' || this.isHeld(record)) continue;
+        const found = alreadyThere.get(deliveredKey(record, record.client_id));
         const review = found ?? (await this.sendReview(record));
         if (review) {
           delivered.push({ sent: record, review });
@@ -231,7 +262,14 @@ class Replay {
     const tx = this.db.transaction('offline-reviews', 'readwrite');
     const due: OfflineReview[] = [];
     for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
-      if (cursor.value.status !== 'pending') continue;
+      // A record whose API failed in this run is not tried again in it: no attempt to count.
+      if (cursor.value.status !== 'pending' || this.isHeld(cursor.value)) continue;
+      if (!this.reachable(cursor.value)) {
+        // Counted once per run, not once per pass.
+        if (!this.countedUnreachable.has(cursor.value.local_id!)) this.outcome.unreachable++;
+        this.countedUnreachable.add(cursor.value.local_id!);
+        continue;
+      }
       const record = { ...cursor.value, attempts: cursor.value.attempts + 1 };
       await cursor.update(record);
       due.push(record);
@@ -240,18 +278,21 @@ class Replay {
     return due;
   }
 
-  /** Reviews that a previous, unconfirmed attempt already delivered, by client UUID. */
+  /**
+   * Reviews that a previous, unconfirmed attempt already delivered, keyed by API and client UUID:
+   * each record is looked up on its own API, and only an answer from that API settles it.
+   */
   private async findDelivered(retried: OfflineReview[]): Promise<Map<string, Review>> {
     const found = new Map<string, Review>();
-    const restaurantIds = [...new Set(retried.map((r) => r.restaurant_id))];
-    for (const restaurantId of restaurantIds) {
-      if (this.transient) break;
+    const lookups = new Map(retried.map((r) => [`${apiOfRecord(r)} ${r.restaurant_id}`, r]));
+    for (const record of lookups.values()) {
+      if (this.isHeld(record)) continue;
       try {
-        const reviews = await this.api.reviewsOf(restaurantId, { timeoutMs: this.timeoutMs });
-        for (const review of reviews) if (review.client_id) found.set(review.client_id, review);
+        const reviews = await this.apiOf(record).reviewsOf(record.restaurant_id, { timeoutMs: this.timeoutMs });
+        for (const review of reviews) if (review.client_id) found.set(deliveredKey(record, review.client_id), review);
       } catch (error) {
         // Not knowing is not safe to send blind: treat it like any transient failure.
-        if (isRetryable(error)) this.holdOn(error);
+        if (isRetryable(error)) this.holdOn(error, record);
         // A 4xx here (say, an unknown restaurant) is answered by the POST itself.
       }
     }
@@ -261,10 +302,10 @@ class Replay {
   private async sendReview(record: OfflineReview): Promise<CreatedReview | undefined> {
     try {
       const { restaurant_id, name, rating, comments, client_id } = record;
-      return await this.api.createReview({ restaurant_id, name, rating, comments, client_id }, { timeoutMs: this.timeoutMs });
+      return await this.apiOf(record).createReview({ restaurant_id, name, rating, comments, client_id }, { timeoutMs: this.timeoutMs });
     } catch (error) {
       if (isRetryable(error)) {
-        this.holdOn(error);
+        this.holdOn(error, record);
       } else {
         await this.failReview(record, messageOf(error));
       }
@@ -279,12 +320,14 @@ class Replay {
    */
   private async settleReviews(delivered: Array<{ sent: OfflineReview; review: CreatedReview }>): Promise<void> {
     const tx = this.db.transaction(['reviews', 'offline-reviews', 'own-reviews'], 'readwrite');
-    const reviews = tx.objectStore('reviews');
+    const cached = tx.objectStore('reviews');
     const outbox = tx.objectStore('offline-reviews');
     const own = tx.objectStore('own-reviews');
     await Promise.all(
       delivered.map(async ({ sent, review: { edit_token, ...review } }) => {
         const localId = sent.local_id!;
+        // A copy from an API whose data this device no longer shows is not cached.
+        const reviews = { put: (copy: Review) => (this.isDataApi(sent) ? cached.put(copy) : undefined) };
         // The token arrives once, with the 201: keep it, or this person can never edit the review.
         if (edit_token) await own.put({ review_id: review.id, restaurant_id: review.restaurant_id, edit_token });
         const current = await outbox.get(localId);
@@ -316,17 +359,17 @@ class Replay {
       const updated =
         record.op === 'delete'
           ? undefined
-          : await this.api.updateReview(
+          : await this.apiOf(record).updateReview(
               reviewId,
               { name: record.name, rating: record.rating, comments: record.comments, edit_token: own.edit_token },
               { timeoutMs: this.timeoutMs },
             );
-      if (record.op === 'delete') await this.api.deleteReview(reviewId, own.edit_token, { timeoutMs: this.timeoutMs });
+      if (record.op === 'delete') await this.apiOf(record).deleteReview(reviewId, own.edit_token, { timeoutMs: this.timeoutMs });
       const tx = this.db.transaction(['reviews', 'offline-reviews', 'own-reviews'], 'readwrite');
       if (updated) {
-        await tx.objectStore('reviews').put(updated);
+        if (this.isDataApi(record)) await tx.objectStore('reviews').put(updated);
       } else {
-        await tx.objectStore('reviews').delete(reviewId);
+        if (this.isDataApi(record)) await tx.objectStore('reviews').delete(reviewId);
         await tx.objectStore('own-reviews').delete(reviewId);
       }
       await tx.objectStore('offline-reviews').delete(record.local_id!);
@@ -334,7 +377,7 @@ class Replay {
       this.outcome.editsSent++;
       this.changed();
     } catch (error) {
-      if (isRetryable(error)) this.holdOn(error);
+      if (isRetryable(error)) this.holdOn(error, record);
       else await this.failReview(record, messageOf(error));
     }
   }
@@ -350,8 +393,28 @@ class Replay {
 
   // ---- Shared -----------------------------------------------------------------------------------
 
-  private holdOn(error: unknown): void {
-    this.transient ??= error;
+  private apiOf(record: { api?: string }): ApiClient {
+    const base = apiOfRecord(record);
+    let client = this.clients.get(base);
+    if (!client) this.clients.set(base, (client = this.options.apiFor(base)));
+    return client;
+  }
+
+  private reachable(record: { api?: string }): boolean {
+    return this.options.canReach?.(apiOfRecord(record)) ?? true;
+  }
+
+  private isDataApi(record: { api?: string }): boolean {
+    return apiOfRecord(record) === this.dataApi;
+  }
+
+  private isHeld(record: { api?: string }): boolean {
+    return this.held.has(apiOfRecord(record));
+  }
+
+  private holdOn(error: unknown, record: { api?: string }): void {
+    const api = apiOfRecord(record);
+    if (!this.held.has(api)) this.held.set(api, error);
     const retryAfterMs = error instanceof HttpError ? error.retryAfterMs : undefined;
     if (retryAfterMs) {
       this.outcome.retryAfterMs = Math.max(this.outcome.retryAfterMs ?? 0, retryAfterMs);
@@ -382,6 +445,10 @@ class Replay {
     this.lastChanged = now;
     this.options.notify?.({ type: 'changed' });
   }
+}
+
+function deliveredKey(record: { api?: string }, clientId: string): string {
+  return `${apiOfRecord(record)} ${clientId}`;
 }
 
 function messageOf(error: unknown): string {

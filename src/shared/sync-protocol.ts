@@ -14,6 +14,16 @@ export const SYNC_CHANNEL = 'restaurant-reviews-sync';
 /** Held by whoever replays the outbox, window or worker, so only one replay runs at a time. */
 export const REPLAY_LOCK = 'restaurant-reviews-outbox-replay';
 
+/**
+ * A page that may not reach some queued write's API itself (its CSP names only the API it is set
+ * to now) posts this to its service worker, which may reach any API and replays the outbox.
+ */
+export const REPLAY_REQUEST = { type: 'replay-outbox' } as const;
+
+export function isReplayRequest(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === REPLAY_REQUEST.type;
+}
+
 export type SyncMessage =
   /** The outbox or the cached data changed; re-read IndexedDB. */
   | { type: 'changed' }

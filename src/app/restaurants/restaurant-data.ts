@@ -4,6 +4,8 @@ import type { Restaurant } from '../../shared/api';
 import type { AppDb } from '../../shared/db-schema';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
+import { RuntimeConfig } from '../core/runtime-config';
+import { apiOfRecord } from '../../shared/replay';
 import { type RefreshResult, cacheFirst, quietly } from '../core/cache-first';
 import type { Loaded } from '../core/loaded';
 import { Outbox } from '../sync/outbox';
@@ -21,6 +23,7 @@ const READ_TIMEOUT_MS = 15_000;
 export class RestaurantData {
   private readonly database = inject(Database);
   private readonly api = inject(Api);
+  private readonly config = inject(RuntimeConfig);
   private readonly events = inject(SyncEvents);
   private readonly outbox = inject(Outbox);
 
@@ -86,9 +89,13 @@ export class RestaurantData {
    * heard of it yet, and the person must not see their toggle flip back.
    */
   private async store(db: AppDb, restaurants: Restaurant[], moveCursor = true): Promise<void> {
+    // These copies came from this API; wishes queued for another one are not shown over them.
+    const api = await this.config.apiBase();
     const tx = db.transaction(['restaurants', 'offline-favorites', 'meta'], 'readwrite');
     const wishes = new Map(
-      (await tx.objectStore('offline-favorites').getAll()).map((wish) => [wish.restaurant_id, wish.is_favorite]),
+      (await tx.objectStore('offline-favorites').getAll())
+        .filter((wish) => apiOfRecord(wish) === api)
+        .map((wish) => [wish.restaurant_id, wish.is_favorite]),
     );
     const store = tx.objectStore('restaurants');
     let newest = '';

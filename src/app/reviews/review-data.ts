@@ -4,6 +4,8 @@ import type { Review } from '../../shared/api';
 import type { OfflineReview, OutboxStatus } from '../../shared/db-schema';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
+import { RuntimeConfig } from '../core/runtime-config';
+import { apiOfRecord } from '../../shared/replay';
 import { type RefreshResult, cacheFirst, quietly } from '../core/cache-first';
 import type { Loaded } from '../core/loaded';
 import { Outbox, type ReviewChanges, type ReviewDraft } from '../sync/outbox';
@@ -33,6 +35,7 @@ export interface ReviewItem {
 export class ReviewData {
   private readonly database = inject(Database);
   private readonly api = inject(Api);
+  private readonly config = inject(RuntimeConfig);
   private readonly events = inject(SyncEvents);
   private readonly outbox = inject(Outbox);
 
@@ -69,12 +72,16 @@ export class ReviewData {
   private async readLocal(restaurantId: number): Promise<ReviewItem[]> {
     const db = await this.database.get();
     const tx = db.transaction(['reviews', 'offline-reviews', 'own-reviews']);
-    const [synced, queued, own] = await Promise.all([
+    const [synced, allQueued, own] = await Promise.all([
       tx.objectStore('reviews').index('restaurant_id').getAll(restaurantId),
       tx.objectStore('offline-reviews').index('restaurant_id').getAll(restaurantId),
       tx.objectStore('own-reviews').getAllKeys(),
     ]);
     const mine = new Set(own);
+    // Changes queued for another API (the app was set to a different one since) are not shown
+    // over this API's reviews; the sync status says where they are going.
+    const api = this.config.apiBaseUrl();
+    const queued = allQueued.filter((r) => api === undefined || apiOfRecord(r) === api);
     const changes = new Map(queued.filter((r) => r.op === 'update' || r.op === 'delete').map((r) => [r.review_id, r]));
     const delivered = new Set(synced.map((r) => r.client_id).filter(Boolean));
     const items: ReviewItem[] = [];

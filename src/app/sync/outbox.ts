@@ -3,11 +3,12 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { NewReview } from '../../shared/api';
 import type { IDBPObjectStore } from 'idb';
 import type { AppDbSchema, OfflineFavorite, OfflineReview, StoreName } from '../../shared/db-schema';
-import { RetryLaterError, countPending, replayOutbox } from '../../shared/replay';
-import { SYNC_TAGS, type SyncTag } from '../../shared/sync-protocol';
+import { RetryLaterError, apiOfRecord, countPending, replayOutbox } from '../../shared/replay';
+import { REPLAY_REQUEST, SYNC_TAGS, type SyncTag } from '../../shared/sync-protocol';
 import { newUuid } from '../../shared/uuid';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
+import { RuntimeConfig } from '../core/runtime-config';
 import { Connectivity } from './connectivity';
 import { SyncEvents } from './sync-events';
 
@@ -40,6 +41,7 @@ interface SyncCapableRegistration extends ServiceWorkerRegistration {
 export class Outbox {
   private readonly database = inject(Database);
   private readonly api = inject(Api);
+  private readonly config = inject(RuntimeConfig);
   private readonly events = inject(SyncEvents);
   private readonly connectivity = inject(Connectivity);
 
@@ -58,6 +60,21 @@ export class Outbox {
   readonly failedCount = computed(() => this.failedFavorites().length + this.failedReviews().length);
   /** Every queued review change, for views that fold them into what they show (ratings). */
   readonly queuedReviews = computed(() => this.records().reviews);
+  /**
+   * Pending changes made for an API other than the one the app is set to now, by API: they still
+   * go there (and only there), and the person is told so.
+   */
+  readonly waitingElsewhere = computed(() => {
+    const current = this.config.apiBaseUrl();
+    const byApi = new Map<string, number>();
+    if (current === undefined) return [];
+    const { favorites, reviews } = this.records();
+    for (const record of [...favorites, ...reviews]) {
+      const api = apiOfRecord(record);
+      if (record.status === 'pending' && api !== current) byApi.set(api, (byApi.get(api) ?? 0) + 1);
+    }
+    return [...byApi].map(([api, count]) => ({ api, count }));
+  });
 
   private replaying?: Promise<void>;
   private replayAgain = false;
@@ -85,6 +102,7 @@ export class Outbox {
   }
 
   async setFavorite(restaurantId: number, isFavorite: boolean): Promise<void> {
+    const api = await this.config.apiBase();
     const db = await this.database.get();
     const tx = db.transaction(['restaurants', 'offline-favorites'], 'readwrite');
     const restaurants = tx.objectStore('restaurants');
@@ -92,6 +110,7 @@ export class Outbox {
     if (restaurant) await restaurants.put({ ...restaurant, is_favorite: isFavorite, updatedAt: new Date().toISOString() });
     await tx.objectStore('offline-favorites').put({
       restaurant_id: restaurantId,
+      api,
       is_favorite: isFavorite,
       stamp: newUuid(),
       queuedAt: new Date().toISOString(),
@@ -102,9 +121,11 @@ export class Outbox {
   }
 
   async addReview(draft: ReviewDraft): Promise<OfflineReview> {
+    const api = await this.config.apiBase();
     const db = await this.database.get();
     const record: OfflineReview = {
       ...draft,
+      api,
       client_id: newUuid(),
       createdAt: new Date().toISOString(),
       status: 'pending',
@@ -120,13 +141,14 @@ export class Outbox {
    * one on the server gets an edit queued (merged with an earlier queued edit of the same review).
    */
   async editReview(target: ReviewTarget, changes: ReviewChanges): Promise<void> {
+    const api = await this.config.apiBase();
     const db = await this.database.get();
     const tx = db.transaction('offline-reviews', 'readwrite');
     const queued = await this.queuedFor(tx.store, target);
     if (queued) {
       await tx.store.put({ ...queued, ...changes, status: 'pending', error: undefined });
     } else if (target.id !== undefined) {
-      await tx.store.add(this.change('update', target, changes));
+      await tx.store.add(this.change('update', target, changes, api));
     }
     await tx.done;
     this.queued(SYNC_TAGS.reviews);
@@ -134,6 +156,7 @@ export class Outbox {
 
   /** Deletes one of this person's reviews: a queued one just disappears; one on the server is queued for deletion. */
   async deleteReview(target: ReviewTarget): Promise<void> {
+    const api = await this.config.apiBase();
     const db = await this.database.get();
     // One transaction over both stores: awaiting another one in between would end this one.
     const tx = db.transaction(['offline-reviews', 'reviews'], 'readwrite');
@@ -145,7 +168,7 @@ export class Outbox {
       await outbox.put({ ...queued, op: 'delete', status: 'pending', error: undefined });
     } else if (target.id !== undefined) {
       const review = await tx.objectStore('reviews').get(target.id);
-      await outbox.add(this.change('delete', target, review ?? { name: '', rating: 0, comments: '' }));
+      await outbox.add(this.change('delete', target, review ?? { name: '', rating: 0, comments: '' }, api));
     }
     await tx.done;
     this.queued(SYNC_TAGS.reviews);
@@ -161,9 +184,10 @@ export class Outbox {
     return forRestaurant.find((r) => r.review_id === target.id && (r.op === 'update' || r.op === 'delete'));
   }
 
-  private change(op: 'update' | 'delete', target: ReviewTarget, changes: ReviewChanges): OfflineReview {
+  private change(op: 'update' | 'delete', target: ReviewTarget, changes: ReviewChanges, api: string): OfflineReview {
     return {
       op,
+      api,
       review_id: target.id,
       client_id: newUuid(),
       restaurant_id: target.restaurant_id,
@@ -253,14 +277,32 @@ export class Outbox {
       this.replayAgain = false;
       try {
         const db = await this.database.get();
-        await replayOutbox({ db, api: this.api, notify: (message) => this.events.publish(message) });
+        // Before anything is sent: which API this page may reach depends on the config.
+        await this.config.apiBase();
+        const outcome = await replayOutbox({
+          db,
+          apiFor: (baseUrl) => this.api.at(baseUrl),
+          canReach: (baseUrl) => this.config.canReach(baseUrl),
+          notify: (message) => this.events.publish(message),
+        });
+        if (outcome.unreachable) this.handToWorker();
       } catch (error) {
         if (!(error instanceof RetryLaterError)) throw error;
+        if (error.outcome.unreachable) this.handToWorker();
         // Kept for later: honour the server's Retry-After, else the periodic replay picks it up.
         if (error.outcome.retryAfterMs) this.scheduleRetry(error.outcome.retryAfterMs);
         return;
       }
     } while (this.replayAgain);
+  }
+
+  /**
+   * Writes made for an API this page's CSP does not name (the app was set to another API since)
+   * go through the service worker, which may reach any API. Without one they wait, and
+   * `waitingElsewhere` says where they are going.
+   */
+  private handToWorker(): void {
+    navigator.serviceWorker?.controller?.postMessage(REPLAY_REQUEST);
   }
 
   private scheduleRetry(delayMs: number): void {
