@@ -7,6 +7,7 @@
  *  (b) app, repeat visit with the data in IndexedDB: navigation → first restaurant card
  *  (f) repeat visits fetch only what changed: bytes of the restaurants request, at 10k and at 10
  *  (c) filter change: the Neighborhood select's change event → the aria-live count updated
+ *  (g) search keystroke: one key typed into "Search by name" → the card list updated
  *  (d) scrolling to the bottom of the list: long tasks (> 50 ms) while scrolling
  */
 import type { BrowserContext, Page, Response } from '@playwright/test';
@@ -198,6 +199,18 @@ export async function measureScale(
       figures.push(figure(g, 'Filter change (back to all 10k): change → count updated', 'ms', result.toAll, { target: { op: '<', value: 100 }, note: `${result.toAll.length} changes` }));
     },
     (e) => [failed(g, 'Filter change (Neighborhood → a value): change → count updated', 'ms', e, { op: '<', value: 100 })],
+  );
+
+  // (g) search keystrokes
+  await step(
+    'search',
+    async () => {
+      const result = await searchKeystrokes(page);
+      details['search'] = result;
+      log(`  scale: search keystroke → list ${result.ms.map(Math.round).join(', ')} ms (${result.typed})`);
+      figures.push(figure(g, 'Search keystroke (10k restaurants): key → card list updated', 'ms', result.ms, { target: { op: '<', value: 50 }, note: `${result.ms.length} keys, "${result.typed}"` }));
+    },
+    (e) => [failed(g, 'Search keystroke (10k restaurants): key → card list updated', 'ms', e, { op: '<', value: 50 })],
   );
 
   // (d) scrolling
@@ -480,6 +493,58 @@ async function filterChanges(page: Page, changes: number): Promise<{ toValue: nu
     toAll.push(await measure(all.value));
   }
   return { toValue, toAll, options: options.slice(0, 12).map((o) => o.text), counts };
+}
+
+// ---- (g) search keystrokes ---------------------------------------------------------------------------------
+
+/**
+ * Types a name one key at a time and marks, for each key, the `input` event (capture, before the
+ * app's listener) and the first change of the card list or its count after it. Every key narrows the list, so
+ * every key has a visible effect to wait for. The search is cleared at the end.
+ */
+async function searchKeystrokes(page: Page): Promise<{ ms: number[]; typed: string; counts: string[] }> {
+  const box = page.getByRole('searchbox', { name: 'Search by name' });
+  await box.waitFor({ timeout: 20_000 });
+  // A name that exists in the large seed (it is deterministic): its letters narrow the list step by step.
+  const first = (await page.locator('main .cards .card-link').first().innerText()).trim();
+  const typed = first.slice(0, 8);
+  await page.evaluate(() => {
+    const w = window as unknown as { __benchSearch: { inputAt?: number; listAt?: number } };
+    w.__benchSearch = {};
+    const list = document.querySelector('main .cards');
+    const count = document.querySelector('main .result-count');
+    if (!list || !count) throw new Error('no card list or result count');
+    addEventListener('input', () => (w.__benchSearch = { inputAt: performance.now() }), { capture: true });
+    const observer = new MutationObserver(() => {
+      const state = w.__benchSearch;
+      if (state.inputAt !== undefined && state.listAt === undefined) state.listAt = performance.now();
+    });
+    observer.observe(list, { childList: true, subtree: true, characterData: true });
+    observer.observe(count, { childList: true, subtree: true, characterData: true });
+  });
+  const ms: number[] = [];
+  const counts: string[] = [];
+  await box.click();
+  for (const key of typed) {
+    await page.keyboard.type(key);
+    const handle = await page.waitForFunction(
+      () => {
+        const s = (window as unknown as { __benchSearch: { inputAt?: number; listAt?: number } }).__benchSearch;
+        return s.listAt !== undefined ? s : undefined;
+      },
+      null,
+      { timeout: 20_000, polling: 20 },
+    ).catch(() => undefined);
+    if (handle) {
+      const state = (await handle.jsonValue()) as { inputAt: number; listAt: number };
+      ms.push(state.listAt - state.inputAt);
+    }
+    counts.push((await page.locator('.result-count').innerText()).trim());
+    await sleep(200);
+  }
+  await box.fill('');
+  if (!ms.length) throw new Error('no keystroke changed the list');
+  return { ms, typed, counts };
 }
 
 // ---- (d) scrolling ---------------------------------------------------------------------------------------

@@ -153,12 +153,13 @@ test.describe('restaurant page', () => {
 
 test.describe('accessibility (axe)', () => {
   for (const scheme of ['light', 'dark'] as const) {
-    for (const path of ['/', '/restaurant/1']) {
+    // The list, a restaurant, the "No favorites yet" state and the not-found page.
+    for (const path of ['/', '/restaurant/1', '/?favorites=1', '/no/such/page']) {
       test(`${path} has no axe violations in ${scheme} mode`, async ({ page }) => {
         await page.emulateMedia({ colorScheme: scheme });
         await page.goto(path);
         await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-        await expect(page.locator('main a[href^="/restaurant/"], main form').first()).toBeVisible();
+        await expect(page.locator('main a[href^="/restaurant/"], main form, main .state-box, app-not-found').first()).toBeVisible();
         // Let the idle-deferred map and its "tiles unavailable" note settle into the page.
         await page.waitForTimeout(1500);
         const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();

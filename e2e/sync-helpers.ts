@@ -26,9 +26,10 @@ export async function toggleFavorite(page: Page, name: string, expected: boolean
 /** Fills and submits the review form on a restaurant page. */
 export async function writeReview(page: Page, review: { name: string; rating: number; comments: string }): Promise<void> {
   await page.getByLabel('Name', { exact: true }).fill(review.name);
-  const rating = page.getByLabel('Rating', { exact: true });
-  if (await rating.count()) await rating.selectOption(String(review.rating));
-  else await page.getByRole('radio', { name: `${review.rating} star${review.rating === 1 ? '' : 's'}` }).check();
+  const star = page.getByRole('radio', { name: `${review.rating} star${review.rating === 1 ? '' : 's'}`, exact: true });
+  // The new-review form comes after any edit form on the page.
+  if (await star.count()) await star.last().check();
+  else await page.getByLabel('Rating', { exact: true }).selectOption(String(review.rating));
   await page.getByLabel('Comments', { exact: true }).fill(review.comments);
   await page.getByRole('button', { name: 'Submit review' }).click();
 }

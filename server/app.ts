@@ -6,6 +6,7 @@
 import compress from '@fastify/compress';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAppConfig } from './app-config.ts';
+import { appPageExists } from './app-pages.ts';
 import { ensureDbFolder, type LogLevel } from './config.ts';
 import { registerBodyParsers } from './content-types.ts';
 import { registerCors } from './cors.ts';
@@ -14,6 +15,7 @@ import { LiveNotices } from './live-notices.ts';
 import { registerWriteLimit } from './rate-limit.ts';
 import { RequestLog } from './request-log.ts';
 import { changeRoutes } from './routes/changes.ts';
+import { ratingRoutes } from './routes/ratings.ts';
 import { restaurantRoutes } from './routes/restaurants.ts';
 import { isReviewReplay, reviewRoutes } from './routes/reviews.ts';
 import { addFormats } from './schemas.ts';
@@ -150,8 +152,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await app.register(restaurantRoutes, { storage, writeLimit });
     await app.register(reviewRoutes, { storage, writeLimit });
     await app.register(changeRoutes, { storage, live });
+    await app.register(ratingRoutes, { storage });
     registerAppConfig(app, { apiBaseUrl: options.apiBaseUrl ?? '' });
-    await registerStaticApp(app, options.staticDir);
+    await registerStaticApp(app, options.staticDir, appPageExists(storage));
     return app;
   } catch (error) {
     await app.close();

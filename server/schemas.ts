@@ -298,3 +298,25 @@ export const FIELD_RULES: Readonly<Record<string, string>> = {
     'updated_since must be epoch milliseconds or an ISO 8601 date-time with a time zone, ' +
     'such as 2024-05-01T12:00:00.000Z',
 };
+
+// ---- Ratings (our extension, routes/ratings.ts) ----------------------------------------------
+
+export const ratingsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { restaurant_id: idInPath },
+} as const;
+
+export interface RatingsQuery {
+  restaurant_id?: string;
+}
+
+export const ratingSummarySchema = {
+  type: 'object',
+  required: ['restaurant_id', 'average', 'count'],
+  properties: {
+    restaurant_id: { type: 'integer' },
+    average: { type: 'number' },
+    count: { type: 'integer' },
+  },
+} as const;

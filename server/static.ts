@@ -2,7 +2,8 @@
  * Serves the built PWA from STATIC_DIR on the API's own port, and answers everything that is
  * neither an API route nor a file:
  * - a browser navigation (GET/HEAD, Accept: text/html, no file extension) gets index.html, so
- *   deep links such as /restaurant/3 load the app, which then routes on the client;
+ *   deep links such as /restaurant/3 load the app, which then routes on the client; with status
+ *   404 when the page does not exist (/restaurant/999, /nothing), so the status tells the truth;
  * - anything else gets a JSON 404.
  * API paths (/restaurants…, /reviews…, /changes…) always answer JSON, as the classic server did,
  * even to a browser navigation.
@@ -40,7 +41,7 @@ export function cacheControlFor(filePath: string): string {
   return 'public, max-age=86400';
 }
 
-const API_PREFIXES = ['/restaurants', '/reviews', CHANGES_PATH];
+const API_PREFIXES = ['/restaurants', '/reviews', '/ratings', CHANGES_PATH];
 
 export function isApiPath(path: string): boolean {
   return API_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
@@ -116,6 +117,8 @@ export function insideFolder(root: string): (pathname: string) => boolean {
 export async function registerStaticApp(
   app: FastifyInstance,
   staticDir: string | undefined,
+  /** False for navigations to a page that does not exist (app-pages.ts): index.html, status 404. */
+  pageExists: (path: string) => boolean = () => true,
 ): Promise<void> {
   const built = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));
 
@@ -164,7 +167,7 @@ export async function registerStaticApp(
     reply.header('vary', 'Origin, Accept');
     if (isAppNavigation(request, path)) {
       if (!built) return sendNotBuilt(reply);
-      return reply.code(200).sendFile('index.html');
+      return reply.code(pageExists(path) ? 200 : 404).sendFile('index.html');
     }
     const shownPath = path.length > 200 ? `${path.slice(0, 200)}…` : path;
     return reply.code(404).send(apiError(404, `Nothing here: ${request.method} ${shownPath}`));

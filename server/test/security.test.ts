@@ -122,6 +122,10 @@ describe('security', () => {
       assert.ok([200, 400, 404].includes(answer.status), context);
       if (answer.status === 200) {
         assert.ok([INDEX_HTML, 'console.log(1);'].includes(answer.text), `only files of the app: ${context}`);
+      } else if (String(answer.headers['content-type']).startsWith('text/html')) {
+        // A navigation to a page that does not exist: the app itself, with status 404 (app-pages.ts).
+        assert.equal(answer.status, 404, context);
+        assert.equal(answer.text, INDEX_HTML, context);
       } else {
         assert.match(String(answer.headers['content-type']), /^application\/json/, context);
       }

@@ -101,12 +101,22 @@ describe('static app serving', () => {
   });
 
   it('answers a browser navigation to an app route with index.html', async () => {
-    for (const path of ['/restaurant/3', '/restaurant/3/', '/some/deep/link']) {
+    for (const path of ['/restaurant/3', '/restaurant/3/']) {
       const { status, text, headers } = await call(server.url, path, { headers: HTML });
       assert.equal(status, 200, path);
       assert.equal(text, INDEX_HTML);
       assert.equal(headers.get('cache-control'), 'no-cache');
       assert.match(headers.get('vary') ?? '', /Accept/);
+    }
+  });
+
+  it('answers a navigation to a page that does not exist with index.html and a real 404', async () => {
+    for (const path of ['/restaurant/999', '/restaurant/0', '/restaurant/abc', '/restaurant/3/reviews', '/some/deep/link']) {
+      const { status, text, headers } = await call(server.url, path, { headers: HTML });
+      assert.equal(status, 404, path);
+      // The app still loads, and shows its one not-found page.
+      assert.equal(text, INDEX_HTML, path);
+      assert.match(headers.get('content-type') ?? '', /^text\/html/, path);
     }
   });
 

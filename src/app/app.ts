@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterLink, RouterOutlet } from '@angular/router';
+import { AppBadge } from './core/app-badge';
 import { FocusOnNavigation } from './core/focus-on-navigation';
 import { InstallButton } from './core/install-button';
 import { Toasts } from './core/toasts';
@@ -16,6 +17,7 @@ import { SyncStatus } from './sync/sync-status';
 export class App {
   constructor() {
     inject(FocusOnNavigation).start();
+    inject(AppBadge).start();
   }
 
   /** A plain `href="#main"` would leave the page under `<base href="/">`, so focus it directly. */

@@ -23,6 +23,7 @@ import {
   type WireChangePage,
   changeFeedPaths,
 } from './change-feed';
+import { type RatingSummary, normalizeRatings } from './ratings';
 
 /** The server answered, and said no. `retryable` covers 5xx (ngsw's made-up 504 included) and 429. */
 export class HttpError extends Error {
@@ -116,6 +117,11 @@ export class ApiClient {
   async reviewsOf(restaurantId: number, options: RequestOptions = {}): Promise<Review[]> {
     const body = await this.json<unknown[]>(apiPaths.reviewsOf(restaurantId), { method: 'GET' }, options);
     return body.map((raw) => normalizeReview(raw as object));
+  }
+
+  /** Our extension (src/shared/ratings.ts). The original server has no such route: it answers 404. */
+  async ratings(options: RequestOptions = {}): Promise<RatingSummary[]> {
+    return normalizeRatings(await this.json<unknown>(apiPaths.ratings(), { method: 'GET' }, options));
   }
 
   async setFavorite(id: number, isFavorite: boolean, options: RequestOptions = {}): Promise<Restaurant> {

@@ -163,4 +163,6 @@ export const apiPaths = {
   reviews: () => '/reviews/',
   reviewsOf: (restaurantId: number) => `/reviews/?restaurant_id=${restaurantId}`,
   review: (id: number) => `/reviews/${id}`,
+  /** Our extension: average rating and review count per restaurant (src/shared/ratings.ts). */
+  ratings: () => '/ratings',
 } as const;

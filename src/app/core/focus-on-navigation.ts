@@ -1,5 +1,5 @@
 import { Injectable, afterNextRender, inject, Injector } from '@angular/core';
-import { NavigationEnd, Router } from '@angular/router';
+import { NavigationEnd, NavigationStart, Router } from '@angular/router';
 import { filter } from 'rxjs';
 
 /**
@@ -10,27 +10,37 @@ import { filter } from 'rxjs';
 export class FocusOnNavigation {
   private readonly router = inject(Router);
   private readonly injector = inject(Injector);
+  /** Set when the new page put focus somewhere on purpose (a form it opened): the h1 then waits. */
+  private claimed = false;
+
+  /** The new page moves focus itself; the heading does not take it away again. */
+  claim(): void {
+    this.claimed = true;
+  }
 
   start(): void {
     let lastPath: string | undefined;
+    // A claim belongs to one navigation: made while its page is created, before NavigationEnd.
+    this.router.events.pipe(filter((event) => event instanceof NavigationStart)).subscribe(() => (this.claimed = false));
     this.router.events.pipe(filter((event) => event instanceof NavigationEnd)).subscribe((event) => {
       const path = event.urlAfterRedirects.split(/[?#]/)[0];
       const firstOrSamePage = lastPath === undefined || path === lastPath;
       lastPath = path;
       // A change of query only (the list's filters) is not a new page: focus stays on the control in use.
       if (firstOrSamePage) return;
-      afterNextRender(() => focusHeading(), { injector: this.injector });
+      afterNextRender(() => focusHeading(20, () => this.claimed), { injector: this.injector });
     });
   }
 }
 
 /** Focuses the page's `h1`, waiting a little for lazy pages that render it after their data. */
-export function focusHeading(attempts = 20): void {
+export function focusHeading(attempts = 20, claimed: () => boolean = () => false): void {
+  if (claimed()) return;
   const heading = document.querySelector<HTMLElement>('main h1');
   if (heading) {
     if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
     heading.focus({ preventScroll: false });
   } else if (attempts > 0) {
-    setTimeout(() => focusHeading(attempts - 1), 50);
+    setTimeout(() => focusHeading(attempts - 1, claimed), 50);
   }
 }

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, input, output, viewChild } from '@angular/core';
 import { type RestaurantFilters, withSelected } from './restaurant-filter';
+import { SORT_KEYS, SORT_LABELS, type SortKey, parseSort } from './restaurant-search';
 
 /**
  * Native selects and a checkbox: they work with every keyboard, screen reader and phone picker.
@@ -10,7 +11,21 @@ import { type RestaurantFilters, withSelected } from './restaurant-filter';
   selector: 'app-filter-bar',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <form class="filters" role="search" aria-label="Filter restaurants" (submit)="$event.preventDefault()">
+    <form class="filters" role="search" aria-label="Find restaurants" (submit)="$event.preventDefault()">
+      <div class="field field-search">
+        <label for="filter-search">Search by name</label>
+        <input
+          #search
+          id="filter-search"
+          class="input"
+          type="search"
+          enterkeyhint="search"
+          autocomplete="off"
+          spellcheck="false"
+          [value]="query()"
+          (input)="queryChange.emit(search.value)"
+        />
+      </div>
       <div class="field">
         <label for="filter-neighborhood">Neighborhood</label>
         <select
@@ -43,6 +58,14 @@ import { type RestaurantFilters, withSelected } from './restaurant-filter';
         />
         <span>Favorites only</span>
       </label>
+      <div class="field field-sort">
+        <label for="filter-sort">Sort by</label>
+        <select #sortSelect id="filter-sort" class="select" (change)="sortChange.emit(parse(sortSelect.value))">
+          @for (key of sortKeys; track key) {
+            <option [value]="key" [selected]="key === sort()">{{ sortLabels[key] }}</option>
+          }
+        </select>
+      </div>
     </form>
   `,
   styles: `
@@ -59,6 +82,13 @@ import { type RestaurantFilters, withSelected } from './restaurant-filter';
       flex-direction: column;
       gap: 0.25rem;
       max-width: 18rem;
+    }
+    .field-search {
+      flex: 2 1 14rem;
+      max-width: 24rem;
+    }
+    .field-sort {
+      margin-left: auto;
     }
     .check {
       display: inline-flex;
@@ -81,8 +111,16 @@ export class FilterBar {
   readonly cuisines = input.required<readonly string[]>();
   readonly filters = input.required<RestaurantFilters>();
   readonly filtersChange = output<RestaurantFilters>();
+  readonly query = input('');
+  readonly queryChange = output<string>();
+  readonly sort = input.required<SortKey>();
+  readonly sortChange = output<SortKey>();
 
-  private readonly firstField = viewChild.required<ElementRef<HTMLSelectElement>>('neighborhood');
+  protected readonly sortKeys = SORT_KEYS;
+  protected readonly sortLabels = SORT_LABELS;
+  protected readonly parse = parseSort;
+
+  private readonly firstField = viewChild.required<ElementRef<HTMLInputElement>>('search');
 
   protected readonly neighborhoodOptions = computed(() =>
     withSelected(this.neighborhoods(), this.filters().neighborhood),

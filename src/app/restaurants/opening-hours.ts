@@ -72,9 +72,19 @@ export function hoursRows(hours: Restaurant['operating_hours'], now: Date): Hour
     }
     th {
       width: 1%;
-      padding-right: 1.5rem;
+      padding-right: 1rem;
       font-weight: 600;
       white-space: nowrap;
+    }
+    /* On a 320 px phone, "Saturday (today)" beside "12:00 pm - 4:00 pm" is wider than the screen. */
+    @media (max-width: 30rem) {
+      .today-tag {
+        display: block;
+      }
+      th,
+      td {
+        padding-inline: 0.4rem;
+      }
     }
     .range {
       display: block;

@@ -1,4 +1,4 @@
-import { artAlt, artFor, artHue } from './restaurant-art';
+import { CUISINE_ART, GENERIC_ART, artAlt, artFor, artHue } from './restaurant-art';
 
 describe('restaurant art', () => {
   it('has an illustration per known cuisine, whatever the case', () => {
@@ -8,8 +8,16 @@ describe('restaurant art', () => {
     expect(artFor('MEXICAN')).toBe('img/mexican.svg');
   });
 
+  it('gives every cuisine of the classic and the large seed its own, distinct illustration', () => {
+    const cuisines = ['Asian', 'Pizza', 'American', 'Mexican', 'Italian', 'Indian', 'Thai', 'Greek', 'Ethiopian', 'French'];
+    const art = cuisines.map(artFor);
+    expect(new Set(art).size).toBe(cuisines.length);
+    expect(art).not.toContain(GENERIC_ART);
+    expect(CUISINE_ART.size).toBe(cuisines.length);
+  });
+
   it('falls back to the generic illustration', () => {
-    expect(artFor('Ethiopian')).toBe('img/generic.svg');
+    expect(artFor('Korean fusion')).toBe('img/generic.svg');
     expect(artFor('')).toBe('img/generic.svg');
   });
 

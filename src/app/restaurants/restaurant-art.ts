@@ -1,13 +1,24 @@
 import type { Restaurant } from '../../shared/api';
 
-/** Cuisines with their own illustration in `public/img/`; any other cuisine gets the generic one. */
-const ARTWORK = new Map([
+/**
+ * Every cuisine in the data (the classic seed and the large one) has its own illustration in
+ * `public/img/`; any other cuisine gets the neutral covered dish. All of them are precached by
+ * the service worker (ngsw-config.json, group "art"), so none is ever a broken image offline.
+ */
+export const CUISINE_ART: ReadonlyMap<string, string> = new Map([
   ['asian', 'img/asian.svg'],
   ['pizza', 'img/pizza.svg'],
   ['american', 'img/american.svg'],
   ['mexican', 'img/mexican.svg'],
+  ['italian', 'img/italian.svg'],
+  ['indian', 'img/indian.svg'],
+  ['thai', 'img/thai.svg'],
+  ['greek', 'img/greek.svg'],
+  ['ethiopian', 'img/ethiopian.svg'],
+  ['french', 'img/french.svg'],
 ]);
-const GENERIC_ART = 'img/generic.svg';
+const ARTWORK = CUISINE_ART;
+export const GENERIC_ART = 'img/generic.svg';
 
 /** The illustrations are drawn at 4:3; these sizes reserve the space before they load. */
 export const ART_WIDTH = 400;

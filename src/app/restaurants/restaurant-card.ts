@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { Restaurant } from '../../shared/api';
+import { RatingSummary } from '../ratings/rating-summary';
 import { FavoriteToggle } from './favorite-toggle';
 import { ART_HEIGHT, ART_WIDTH, artAlt, artFor, artHue } from './restaurant-art';
 
@@ -11,7 +12,7 @@ import { ART_HEIGHT, ART_WIDTH, artAlt, artFor, artHue } from './restaurant-art'
 @Component({
   selector: 'app-restaurant-card',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, FavoriteToggle],
+  imports: [RouterLink, FavoriteToggle, RatingSummary],
   template: `
     <article class="card">
       <img
@@ -29,6 +30,7 @@ import { ART_HEIGHT, ART_WIDTH, artAlt, artFor, artHue } from './restaurant-art'
         <h2 class="card-title">
           <a class="card-link" [routerLink]="['/restaurant', restaurant().id]">{{ restaurant().name }}</a>
         </h2>
+        <app-rating-summary class="card-rating" [restaurantId]="restaurant().id" />
         <p class="card-meta">{{ restaurant().neighborhood }}<span aria-hidden="true"> · </span><span class="visually-hidden">, </span>{{ restaurant().cuisine_type }}</p>
         <p class="card-address">{{ restaurant().address }}</p>
         <app-favorite-toggle

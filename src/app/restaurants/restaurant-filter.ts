@@ -25,15 +25,18 @@ const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true })
  */
 export function filterRestaurants(
   restaurants: readonly Restaurant[],
-  { neighborhood, cuisine, favoritesOnly }: RestaurantFilters,
+  filters: RestaurantFilters,
 ): readonly Restaurant[] {
-  if (!hasFilters({ neighborhood, cuisine, favoritesOnly })) return restaurants;
-  return restaurants.filter(
-    (restaurant) =>
-      (!neighborhood || restaurant.neighborhood === neighborhood) &&
-      (!cuisine || restaurant.cuisine_type === cuisine) &&
-      (!favoritesOnly || restaurant.is_favorite),
-  );
+  if (!hasFilters(filters)) return restaurants;
+  return restaurants.filter(matcher(filters));
+}
+
+/** The filters as one test per restaurant, for a pass that also searches and keeps an order. */
+export function matcher({ neighborhood, cuisine, favoritesOnly }: RestaurantFilters): (restaurant: Restaurant) => boolean {
+  return (restaurant) =>
+    (!neighborhood || restaurant.neighborhood === neighborhood) &&
+    (!cuisine || restaurant.cuisine_type === cuisine) &&
+    (!favoritesOnly || restaurant.is_favorite);
 }
 
 export function hasFilters(filters: RestaurantFilters): boolean {

@@ -5,18 +5,24 @@ import {
   Injector,
   afterNextRender,
   computed,
+  effect,
   inject,
   input,
   linkedSignal,
+  signal,
   viewChild,
 } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
-import { ActivatedRoute, Router } from '@angular/router';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { filter } from 'rxjs';
+import { ActivatedRoute, NavigationStart, type Params, Router } from '@angular/router';
 import type { Restaurant } from '../../shared/api';
 import { LOADING, type Loaded } from '../core/loaded';
 import { RestaurantMap } from '../map/restaurant-map';
 import { samePlaces } from '../map/map-place';
 import { Connectivity } from '../sync/connectivity';
+import { FocusOnNavigation } from '../core/focus-on-navigation';
+import { RatingData } from '../ratings/rating-data';
+import { type ListPlace, ListMemory, sameQuery } from './list-memory';
 import { FilterBar } from './filter-bar';
 import { RestaurantCard } from './restaurant-card';
 import { RestaurantData } from './restaurant-data';
@@ -24,12 +30,13 @@ import {
   type RestaurantFilters,
   NO_FILTERS,
   countLabel,
-  filterRestaurants,
   filtersFromQuery,
   filtersToQuery,
   hasFilters,
+  matcher,
   optionValues,
 } from './restaurant-filter';
+import { DEFAULT_SORT, type SortKey, parseSort, search, sortForSearch } from './restaurant-search';
 
 /**
  * Cards rendered per step. The list grows by a "Show more" button rather than virtual scrolling:
@@ -53,11 +60,16 @@ export class RestaurantList {
   readonly neighborhood = input<string>();
   readonly cuisine = input<string>();
   readonly favorites = input<string>();
+  /** `?q=`: the name search. */
+  readonly q = input<string>();
+  /** `?sort=name|rating|reviews`. */
+  readonly sort = input<string>();
 
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   private readonly injector = inject(Injector);
   protected readonly connectivity = inject(Connectivity);
+  private readonly ratings = inject(RatingData);
 
   private readonly filterBar = viewChild.required(FilterBar);
   private readonly cardList = viewChild<ElementRef<HTMLElement>>('cards');
@@ -79,7 +91,19 @@ export class RestaurantList {
     () => filtersFromQuery({ neighborhood: this.neighborhood(), cuisine: this.cuisine(), favorites: this.favorites() }),
     { equal: sameFilters },
   );
-  protected readonly filtering = computed(() => hasFilters(this.filters()));
+  /**
+   * What is typed, ahead of the URL: the list follows each keystroke at once, while the URL
+   * (which the router updates asynchronously) catches up; a Back or a shared link resets it.
+   */
+  protected readonly query = linkedSignal(() => this.q() ?? '');
+  protected readonly sortKey = computed(() => parseSort(this.sort()));
+  /** "Favorites only" and nothing else, with no favorite at all: say how to add one. */
+  protected readonly noFavoritesYet = computed(() => {
+    const { favoritesOnly, neighborhood, cuisine } = this.filters();
+    return favoritesOnly && !neighborhood && !cuisine && !this.restaurants().some((r) => r.is_favorite);
+  });
+  protected readonly skeletons = Array.from({ length: 6 });
+  protected readonly filtering = computed(() => hasFilters(this.filters()) || this.query().trim() !== '');
 
   // Options come from all restaurants, not the filtered ones, so no choice ever disappears.
   protected readonly neighborhoods = computed(() => optionValues(this.restaurants(), 'neighborhood'), {
@@ -89,12 +113,21 @@ export class RestaurantList {
     equal: sameStrings,
   });
 
-  protected readonly filtered = computed(() => filterRestaurants(this.restaurants(), this.filters()));
+  /** Sorted (and search keys made) when the data or the order changes, never per keystroke. */
+  private readonly sorted = computed(() => sortForSearch(this.restaurants(), this.sortKey(), this.ratings.ratingOf));
+  protected readonly filtered = computed(() => search(this.sorted(), this.query(), matcher(this.filters())));
   /** What the map draws: unchanged by a favorite toggle, so the map does not redraw for it. */
   protected readonly places = computed(() => this.filtered(), { equal: samePlaces });
 
+  private readonly memory = inject(ListMemory);
+  /** Coming back from a restaurant (Back, or "← All restaurants"): the list's place, restored once. */
+  private readonly returning = this.placeToRestore();
+
   /** Back to one page whenever the filters change; kept when only the data refreshes. */
-  private readonly limit = linkedSignal({ source: this.filters, computation: () => PAGE_SIZE });
+  private readonly limit = linkedSignal<unknown, number>({
+    source: () => [this.filters(), this.query(), this.sortKey()],
+    computation: (_source, previous) => (previous === undefined && this.returning ? this.returning.limit : PAGE_SIZE),
+  });
   protected readonly shown = computed(() => this.filtered().slice(0, this.limit()));
   protected readonly eagerCards = EAGER_CARDS;
 
@@ -103,9 +136,13 @@ export class RestaurantList {
   );
 
   protected applyFilters(filters: RestaurantFilters): void {
+    this.navigate(filtersToQuery(filters));
+  }
+
+  private navigate(queryParams: Params): void {
     void this.router.navigate([], {
       relativeTo: this.route,
-      queryParams: filtersToQuery(filters),
+      queryParams,
       queryParamsHandling: 'merge',
       // A filter is not a new page: no history entry, no jump to the top.
       replaceUrl: true,
@@ -113,8 +150,18 @@ export class RestaurantList {
     });
   }
 
+  protected search(query: string): void {
+    this.query.set(query);
+    this.navigate({ q: query.trim() ? query : null });
+  }
+
+  protected sortBy(sort: SortKey): void {
+    this.navigate({ sort: sort === DEFAULT_SORT ? null : sort });
+  }
+
   protected clearFilters(): void {
-    this.applyFilters(NO_FILTERS);
+    this.query.set('');
+    this.navigate({ ...filtersToQuery(NO_FILTERS), q: null });
     // The button goes away with the empty state; focus goes where the person will act next.
     this.filterBar().focus();
   }
@@ -127,6 +174,53 @@ export class RestaurantList {
       () => this.cardList()?.nativeElement.querySelectorAll<HTMLElement>('.card-link')[firstNew]?.focus(),
       { injector: this.injector },
     );
+  }
+
+  constructor() {
+    // At NavigationStart, while the list is still on the page: once the next page replaces it,
+    // the browser has already clamped the scroll position to the shorter page.
+    this.router.events
+      .pipe(
+        filter((event) => event instanceof NavigationStart),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() =>
+        this.memory.remember({ query: { ...this.route.snapshot.queryParams }, limit: this.limit(), scrollY: window.scrollY }),
+      );
+    const place = this.returning;
+    if (place) {
+      const focusOnNavigation = inject(FocusOnNavigation);
+      focusOnNavigation.claim();
+      // Once the cards are there (from IndexedDB, a moment after the route), scroll to where the
+      // person was; the heading takes focus without moving the page.
+      const restore = effect(() => {
+        if (this.data().state !== 'ready') return;
+        restore.destroy();
+        afterNextRender(
+          () => {
+            document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
+            window.scrollTo({ top: place.scrollY, behavior: 'instant' });
+          },
+          { injector: this.injector },
+        );
+      });
+    }
+  }
+
+  private placeToRestore(): ListPlace | undefined {
+    const place = this.memory.take();
+    const navigation = this.router.currentNavigation();
+    const back = navigation?.trigger === 'popstate' || navigation?.extras.state?.['returnToList'] === true;
+    return place && back && sameQuery(place.query, this.route.snapshot.queryParams) ? place : undefined;
+  }
+
+  /** Narrow screens: the map is shown only on request. Wide screens always show it beside the list. */
+  protected readonly mapOpen = signal(false);
+
+  /** Past the map's markers and zoom buttons in one step, to whatever follows it. */
+  protected skipMap(event: Event): void {
+    event.preventDefault();
+    document.getElementById('after-map')?.focus();
   }
 
   protected reload(): void {

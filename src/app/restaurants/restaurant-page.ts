@@ -5,15 +5,20 @@ import { RouterLink } from '@angular/router';
 import { type Observable, of, startWith, switchMap } from 'rxjs';
 import type { Restaurant } from '../../shared/api';
 import { LOADING, type Loaded } from '../core/loaded';
+import { NotFound } from '../core/not-found';
 import { samePlaces } from '../map/map-place';
 import { RestaurantMap } from '../map/restaurant-map';
 import { ReviewData, type ReviewItem } from '../reviews/review-data';
 import { ReviewForm } from '../reviews/review-form';
 import { ReviewList } from '../reviews/review-list';
+import { RatingSummary } from '../ratings/rating-summary';
 import { FavoriteToggle } from './favorite-toggle';
 import { OpeningHours } from './opening-hours';
 import { ART_HEIGHT, ART_WIDTH, artAlt, artFor, artHue } from './restaurant-art';
+import { ListMemory, RETURN_TO_LIST } from './list-memory';
 import { RestaurantData } from './restaurant-data';
+import { openNow } from './open-now';
+import { ShareButton } from './share-button';
 
 const NOT_FOUND: Loaded<never> = { state: 'not-found' };
 const APP_NAME = 'Restaurant Reviews';
@@ -28,7 +33,7 @@ export function parseRestaurantId(id: string): number | undefined {
 @Component({
   selector: 'app-restaurant-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, FavoriteToggle, OpeningHours, RestaurantMap, ReviewList, ReviewForm],
+  imports: [RouterLink, NotFound, ShareButton, FavoriteToggle, OpeningHours, RestaurantMap, ReviewList, ReviewForm, RatingSummary],
   templateUrl: './restaurant-page.html',
   styleUrl: './restaurant-page.css',
 })
@@ -38,6 +43,10 @@ export class RestaurantPage {
 
   private readonly restaurants = inject(RestaurantData);
   private readonly reviewData = inject(ReviewData);
+
+  /** "← All restaurants" goes back to the list as the person left it. */
+  protected readonly listQuery = inject(ListMemory).query;
+  protected readonly returnToList = RETURN_TO_LIST;
 
   protected readonly restaurantId = computed(() => parseRestaurantId(this.id()));
 
@@ -66,6 +75,29 @@ export class RestaurantPage {
     },
     { equal: samePlaces },
   );
+
+  /** "Open now · closes 11 pm", from the device's clock when the page opened. */
+  protected readonly openNow = computed(() => {
+    const restaurant = this.current();
+    return restaurant ? openNow(restaurant.operating_hours, new Date()) : undefined;
+  });
+  /** A maps search for the place; any device opens it in its maps app or the browser. */
+  protected readonly directions = computed(() => {
+    const restaurant = this.current();
+    if (!restaurant) return undefined;
+    const { lat, lng } = restaurant.latlng;
+    const destination = Number.isFinite(lat) && Number.isFinite(lng) ? `${lat},${lng}` : restaurant.address;
+    return destination ? `https://www.google.com/maps/dir/?api=1&destination=${encodeURIComponent(destination)}` : undefined;
+  });
+  protected readonly pageUrl = computed(() => new URL(`/restaurant/${this.current()?.id ?? ''}`, location.origin).href);
+
+  /** A plain `#…` link would leave the page under `<base href="/">`: move to the form directly. */
+  protected toReviewForm(event: Event): void {
+    event.preventDefault();
+    const form = document.getElementById('review-form');
+    form?.scrollIntoView({ block: 'start' });
+    form?.querySelector<HTMLElement>('input')?.focus({ preventScroll: true });
+  }
 
   protected readonly artWidth = ART_WIDTH;
   protected readonly artHeight = ART_HEIGHT;

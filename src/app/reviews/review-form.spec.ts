@@ -33,10 +33,10 @@ describe('ReviewForm', () => {
   }
 
   function rate(value: string): void {
-    const select = field<HTMLSelectElement>('rating');
-    select.value = value;
-    select.dispatchEvent(new Event('change'));
+    field('rating').querySelector<HTMLInputElement>(`input[value="${value}"]`)!.click();
   }
+
+  const radios = () => [...field('rating').querySelectorAll<HTMLInputElement>('input[type="radio"]')];
 
   async function submit(): Promise<void> {
     element.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
@@ -54,15 +54,18 @@ describe('ReviewForm', () => {
   it('labels every field', () => {
     const label = (id: string) => element.querySelector(`label[for="review-${id}"]`)?.textContent?.trim();
     expect(label('name')).toBe('Name');
-    expect(label('rating')).toBe('Rating');
+    const group = field('rating');
+    expect(group.getAttribute('role')).toBe('radiogroup');
+    expect(element.querySelector(`#${group.getAttribute('aria-labelledby')}`)?.textContent?.trim()).toBe('Rating');
     expect(label('comments')).toBe('Comments');
     expect(element.querySelector('button[type="submit"]')?.textContent?.trim()).toBe('Submit review');
   });
 
-  it('offers ratings 1 to 5 after an empty choice', () => {
-    const options = [...field<HTMLSelectElement>('rating').options];
-    expect(options.map((o) => o.value)).toEqual(['', '1', '2', '3', '4', '5']);
-    expect(options[0].textContent?.trim()).toBe('Choose a rating');
+  it('offers ratings 1 to 5 as star radio buttons, none chosen at first', () => {
+    expect(radios().map((r) => r.value)).toEqual(['1', '2', '3', '4', '5']);
+    expect(radios().map((r) => r.closest('label')?.textContent?.trim())).toEqual(['1 star', '2 stars', '3 stars', '4 stars', '5 stars']);
+    expect(radios().some((r) => r.checked)).toBeFalse();
+    expect(new Set(radios().map((r) => r.name)).size).toBe(1);
   });
 
   describe('validation', () => {
@@ -135,7 +138,7 @@ describe('ReviewForm', () => {
       fixture.detectChanges();
       await submit();
       expect(add).not.toHaveBeenCalled();
-      expect(document.activeElement).toBe(field('rating'));
+      expect(document.activeElement).toBe(radios()[0]);
     });
 
     it('shows each error tied to its field', async () => {
@@ -170,10 +173,11 @@ describe('ReviewForm', () => {
     await submit();
     expect(add).toHaveBeenCalledOnceWith({ restaurant_id: 3, name: 'Ada', rating: 4, comments: 'Lovely dumplings.' });
     expect(field<HTMLInputElement>('name').value).toBe('');
-    expect(field<HTMLSelectElement>('rating').value).toBe('');
+    expect(radios().some((r) => r.checked)).toBeFalse();
     await fixture.whenStable();
     const status = element.querySelector<HTMLElement>('.form-status')!;
-    expect(status.textContent).toMatch(/Your review (is being sent|was saved)/);
+    expect(status.textContent).toContain('Your review is added to the reviews');
+    expect(status.textContent).not.toMatch(/being sent|will be sent/);
     expect(document.activeElement).toBe(status);
     expect(element.querySelectorAll('.field-error').length).toBe(0);
   });

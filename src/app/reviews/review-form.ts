@@ -112,15 +112,24 @@ export class ReviewForm implements OnInit {
 
   private fieldElement(field: FieldName): HTMLElement {
     const fields = { name: this.nameField, rating: this.ratingField, comments: this.commentsField };
-    return fields[field]().nativeElement;
+    const element = fields[field]().nativeElement;
+    // The rating is a group: focus its chosen star, else the first one.
+    if (field === 'rating') return element.querySelector<HTMLElement>('input:checked') ?? element.querySelector('input') ?? element;
+    return element;
   }
 
-  /** The select keeps plain "1"–"5" values in the DOM; the control holds the number. */
-  protected chooseRating(value: string): void {
+  protected chooseRating(stars: number): void {
     const rating = this.form.controls.rating;
-    rating.setValue(value === '' ? null : Number(value));
+    rating.setValue(stars);
     rating.markAsDirty();
   }
+
+  /** "4 of 5 stars" beside the stars, for the eye (each radio already says its own value). */
+  protected readonly choiceText = computed(() => {
+    this.formEvents();
+    const value = this.form.controls.rating.value;
+    return value === null ? 'Choose 1 to 5 stars' : `${value} of ${REVIEW_LIMITS.ratingMax} stars`;
+  });
 
   protected describedBy(field: FieldName, ...always: string[]): string | null {
     const ids = [...always, this.errors()[field] ? `${this.idPrefix()}-${field}-error` : ''].filter(Boolean);
@@ -157,12 +166,9 @@ export class ReviewForm implements OnInit {
     }
     this.form.reset();
     this.submitted.set(false);
-    // Honest about delivery: the outbox sends it, and may still be doing so.
-    this.status.set(
-      this.connectivity.online()
-        ? 'Thank you! Your review is being sent.'
-        : "Your review was saved and will be sent when you're back online.",
-    );
+    // No promise about delivery here: the review itself, in the list, shows its state as it
+    // changes (saved on this device, sent, or not sent and why), so nothing can contradict it.
+    this.status.set('Thank you! Your review is added to the reviews, which show whether it has been sent.');
     afterNextRender(() => this.statusMessage().nativeElement.focus(), { injector: this.injector });
   }
 }

@@ -1,9 +1,29 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, input, signal, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { FocusOnNavigation } from '../core/focus-on-navigation';
+import { InPlaceStatus } from '../core/in-place-status';
 import type { Loaded } from '../core/loaded';
 import { Toaster } from '../core/toaster';
+import { Connectivity } from '../sync/connectivity';
+import { EditRequest } from './edit-request';
+import { isLongText } from './long-text';
 import { type ReviewItem, ReviewData } from './review-data';
 import { ReviewForm } from './review-form';
+import { reviewState } from './review-state';
 import { StarRating } from './star-rating';
 
 /**
@@ -25,6 +45,8 @@ export class ReviewList {
   private readonly toaster = inject(Toaster);
   private readonly heading = viewChild.required<ElementRef<HTMLElement>>('heading');
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly connectivity = inject(Connectivity);
+  private readonly injector = inject(Injector);
 
   protected readonly items = computed(() => {
     const reviews = this.reviews();
@@ -38,6 +60,48 @@ export class ReviewList {
   /** The key of the review being edited, or being asked "Delete this review?" about. */
   protected readonly editing = signal<string | undefined>(undefined);
   protected readonly confirming = signal<string | undefined>(undefined);
+
+  constructor() {
+    // Each review says "Sent" itself here: the sync toast would only cover that.
+    inject(DestroyRef).onDestroy(inject(InPlaceStatus).showReviews());
+    // "Edit" in the "Not sent" banner: open that review's form once the list shows it.
+    const request = inject(EditRequest);
+    const focusOnNavigation = inject(FocusOnNavigation);
+    effect(() => {
+      const localId = request.requested();
+      const key = localId === undefined ? undefined : this.items().find((item) => item.localId === localId)?.key;
+      if (key === undefined) return;
+      untracked(() => {
+        request.done();
+        this.editing.set(key);
+        focusOnNavigation.claim();
+        afterNextRender(
+          () => {
+            const field = this.host.nativeElement.querySelector<HTMLElement>(`[data-review="${CSS.escape(key)}"] textarea`);
+            field?.scrollIntoView({ block: 'center' });
+            field?.focus({ preventScroll: true });
+          },
+          { injector: this.injector },
+        );
+      });
+    });
+  }
+
+  /** Keys of the long reviews opened with "Read more". */
+  protected readonly expanded = signal<ReadonlySet<string>>(new Set());
+  protected readonly isLong = isLongText;
+
+  protected toggleText(key: string): void {
+    this.expanded.update((keys) => {
+      const next = new Set(keys);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
+  }
+
+  protected stateOf(review: ReviewItem) {
+    return reviewState(review, this.connectivity.online());
+  }
 
   protected stopEditing(review: ReviewItem): void {
     this.editing.set(undefined);

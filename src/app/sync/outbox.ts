@@ -58,6 +58,8 @@ export class Outbox {
   readonly failedFavorites = computed(() => this.records().favorites.filter((f) => f.status === 'failed'));
   readonly failedReviews = computed(() => this.records().reviews.filter((r) => r.status === 'failed'));
   readonly failedCount = computed(() => this.failedFavorites().length + this.failedReviews().length);
+  /** Every queued review change, for views that fold them into what they show (ratings). */
+  readonly queuedReviews = computed(() => this.records().reviews);
   /**
    * Pending changes made for an API other than the one the app is set to now, by API: they still
    * go there (and only there), and the person is told so.

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { plural, describeReplay } from '../../shared/sync-protocol';
+import { InPlaceStatus } from '../core/in-place-status';
 import { Toaster } from '../core/toaster';
 import { Connectivity } from './connectivity';
 import { Outbox } from './outbox';
@@ -42,11 +43,14 @@ export class SyncStatus {
 
   constructor() {
     const toaster = inject(Toaster);
+    const inPlace = inject(InPlaceStatus);
     inject(SyncEvents)
       .messages$.pipe(takeUntilDestroyed())
       .subscribe((message) => {
         if (message.type !== 'replayed') return;
-        const text = describeReplay(message);
+        // Where each review shows "Sent" itself, a toast saying so would only cover it.
+        const news = inPlace.reviewsShown() ? { ...message, reviewsSent: 0, editsSent: 0 } : message;
+        const text = describeReplay(news);
         if (text) toaster.show(text);
       });
   }
