@@ -9,7 +9,7 @@ import {
 import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
 import { provideServiceWorker } from '@angular/service-worker';
 import { routes } from './app.routes';
-import { Outbox } from './sync/outbox';
+import { Delivery } from './sync/delivery';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -23,7 +23,7 @@ export const appConfig: ApplicationConfig = {
     }),
     // Whatever a previous visit left in the outbox goes out again; never blocks the first paint.
     provideAppInitializer(() => {
-      void inject(Outbox).start();
+      void inject(Delivery).start();
     }),
   ],
 };

@@ -64,7 +64,8 @@ export interface RequestOptions {
 
 export class ApiClient {
   constructor(
-    private readonly baseUrl: string,
+    /** As configured: may be empty (same origin) or relative; records store its absolute form. */
+    readonly baseUrl: string,
     private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 

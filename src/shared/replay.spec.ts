@@ -1,23 +1,14 @@
+import { favorite, reviewCreate, reviewDelete, reviewEdit, unkeyed } from '../testing/records';
 import { deleteAppDb, json, ScriptedFetch, wireRestaurant } from '../testing/scripted-fetch';
 import { normalizeRestaurant } from './api';
 import { ApiClient } from './api-client';
-import { type AppDb, type OfflineReview, openAppDb } from './db-schema';
+import { type AppDb, openAppDb } from './db-schema';
+import type { ReviewCreateRecord, StoredCreate } from './outbox-records';
 import { RetryLaterError, countPending, replayOutbox } from './replay';
 import type { SyncMessage } from './sync-protocol';
 
-function queuedReview(overrides: Partial<OfflineReview> = {}): OfflineReview {
-  return {
-    client_id: crypto.randomUUID(),
-    restaurant_id: 1,
-    name: 'Ana',
-    rating: 4,
-    comments: 'Lovely noodles',
-    createdAt: new Date().toISOString(),
-    status: 'pending',
-    attempts: 0,
-    ...overrides,
-  };
-}
+// Typed as stored; without a key, the store assigns one.
+const queuedReview = (overrides: Partial<ReviewCreateRecord> = {}) => reviewCreate(overrides) as StoredCreate;
 
 function serverReview(body: object, id: number): Record<string, unknown> {
   return { ...body, id, createdAt: '2026-11-24T10:00:00.000Z', updatedAt: '2026-11-24T10:00:00.000Z' };
@@ -30,7 +21,7 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
   let nextId: number;
 
   const replay = (only?: 'favorites' | 'reviews') =>
-    replayOutbox({ db, api: new ApiClient('', network.fetch), only, notify: (m) => messages.push(m), timeoutMs: 2000 });
+    replayOutbox({ db, apiFor: () => new ApiClient('', network.fetch), only, notify: (m) => messages.push(m), timeoutMs: 2000 });
 
   beforeEach(async () => {
     await deleteAppDb();
@@ -64,7 +55,7 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     network.respondWith(() => 'network-error');
 
     await expectAsync(replay()).toBeRejectedWithError(RetryLaterError);
-    const [kept] = await db.getAll('offline-reviews');
+    const [kept] = (await db.getAll('offline-reviews')) as StoredCreate[];
     expect(kept.status).toBe('pending');
     expect(kept.attempts).toBe(1);
   });
@@ -103,7 +94,7 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
 
     expect(outcome.reviewsSent).toBe(1);
     expect(outcome.failed).toBe(1);
-    const [poison] = await db.getAll('offline-reviews');
+    const [poison] = (await db.getAll('offline-reviews')) as StoredCreate[];
     expect(poison.name).toBe('Poison');
     expect(poison.status).toBe('failed');
     expect(poison.error).toBe('rating must be an integer from 1 to 5');
@@ -143,20 +134,14 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
 
   it('sends the latest favorite wish and keeps a newer one made while the PUT was in flight', async () => {
     await db.put('restaurants', normalizeRestaurant(wireRestaurant(2)));
-    await db.put('offline-favorites', {
-      restaurant_id: 2,
-      is_favorite: true,
-      stamp: 'first',
-      queuedAt: '',
-      status: 'pending',
-    });
+    await db.put('offline-favorites', favorite(2, true, { stamp: 'first' }));
     let puts = 0;
     network.respondWith(async (call) => {
       puts++;
       const wanted = call.url.endsWith('is_favorite=true');
       if (puts === 1) {
         // The person changes their mind while the first PUT is on the wire.
-        await db.put('offline-favorites', { restaurant_id: 2, is_favorite: false, stamp: 'second', queuedAt: '', status: 'pending' });
+        await db.put('offline-favorites', favorite(2, false, { stamp: 'second' }));
       }
       return json(wireRestaurant(2, { is_favorite: String(wanted) }));
     });
@@ -189,8 +174,8 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     expect(await db.get('own-reviews', 70)).toEqual({ review_id: 70, restaurant_id: 1, edit_token: 'secret-70' });
     expect((await db.get('reviews', 70)) as unknown).not.toEqual(jasmine.objectContaining({ edit_token: jasmine.anything() }));
 
-    await db.add('offline-reviews', queuedReview({ op: 'update', review_id: 70, rating: 2 }));
-    await db.add('offline-reviews', queuedReview({ op: 'delete', review_id: 70 }));
+    await db.add('offline-reviews', unkeyed(reviewEdit(70, { rating: 2 })));
+    await db.add('offline-reviews', unkeyed(reviewDelete(70)));
     const outcome = await replay();
 
     expect(outcome.editsSent).toBe(2);
@@ -209,7 +194,7 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     network.respondWith(async (call) => {
       if (call.method === 'POST' && !posted) {
         posted = true;
-        const record = (await db.get('offline-reviews', localId))!;
+        const record = (await db.get('offline-reviews', localId)) as StoredCreate;
         await db.put('offline-reviews', { ...record, rating: 5 });
         return json({ ...serverReview(call.body as object, 80), edit_token: 't80' }, 201);
       }

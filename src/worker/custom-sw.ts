@@ -5,7 +5,7 @@
  */
 /// <reference lib="webworker" />
 import { ApiClient } from '../shared/api-client';
-import { openAppDb, type AppDb } from '../shared/db-schema';
+import { appDbOpener } from '../shared/db-schema';
 import { replayOutbox } from '../shared/replay';
 import { SYNC_CHANNEL, SYNC_TAGS, type SyncMessage } from '../shared/sync-protocol';
 
@@ -21,18 +21,10 @@ interface SyncEvent extends ExtendableEvent {
 // scripts/build-worker.mjs puts there: it registers install/activate/fetch before anything of ours.
 // We only add `sync`. There must be no second `fetch` listener.
 
-/** Same origin as the app: the worker is served by the API server. */
-const api = new ApiClient('');
 const channel = new BroadcastChannel(SYNC_CHANNEL);
-let database: Promise<AppDb> | undefined;
-
-function db(): Promise<AppDb> {
-  database ??= openAppDb().catch((error: unknown) => {
-    database = undefined;
-    throw error;
-  });
-  return database;
-}
+const db = appDbOpener();
+/** Every record names the absolute API it belongs to; the worker sends it there and nowhere else. */
+const apiFor = (baseUrl: string) => new ApiClient(baseUrl);
 
 function notify(message: SyncMessage): void {
   channel.postMessage(message);
@@ -43,5 +35,5 @@ self.addEventListener('sync', (event) => {
   const only = sync.tag === SYNC_TAGS.favorites ? 'favorites' : sync.tag === SYNC_TAGS.reviews ? 'reviews' : undefined;
   if (!only) return;
   // Rejecting keeps the tag registered, and the browser retries later; records are never dropped.
-  sync.waitUntil(db().then((database) => replayOutbox({ db: database, api, only, notify })));
+  sync.waitUntil(db().then((database) => replayOutbox({ db: database, apiFor, only, notify })));
 });

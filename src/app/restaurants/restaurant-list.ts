@@ -13,6 +13,7 @@ import {
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router } from '@angular/router';
 import type { Restaurant } from '../../shared/api';
+import type { RestaurantView } from '../../shared/pending-view';
 import { LOADING, type Loaded } from '../core/loaded';
 import { RestaurantMap } from '../map/restaurant-map';
 import { samePlaces } from '../map/map-place';
@@ -63,7 +64,7 @@ export class RestaurantList {
   private readonly cardList = viewChild<ElementRef<HTMLElement>>('cards');
 
   protected readonly data = toSignal(inject(RestaurantData).all(), {
-    initialValue: LOADING as Loaded<Restaurant[]>,
+    initialValue: LOADING as Loaded<RestaurantView[]>,
   });
 
   protected readonly restaurants = computed(() => {

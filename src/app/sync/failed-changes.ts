@@ -1,6 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import { describeRecord } from '../../shared/outbox-records';
 import { Outbox } from './outbox';
+import { OutboxStatus } from './outbox-status';
 
 /**
  * Every change the server refused for good, in one place, with Retry and Discard. Reviews also show
@@ -13,12 +15,12 @@ import { Outbox } from './outbox';
   imports: [RouterLink],
   host: { class: 'failed-changes' },
   template: `
-    @if (outbox.failedCount()) {
+    @if (status.failedCount()) {
       <section class="banner banner-warning" aria-labelledby="failed-changes-title">
         <p id="failed-changes-title" class="banner-title"><strong>Not sent</strong></p>
         <p>The server refused these changes. Fix or retry them, or discard them.</p>
         <ul class="failed-list">
-          @for (favorite of outbox.failedFavorites(); track favorite.restaurant_id) {
+          @for (favorite of status.failedFavorites(); track favorite.restaurant_id) {
             <li>
               <span>
                 {{ favorite.is_favorite ? 'Favorite' : 'Unfavorite' }}
@@ -33,17 +35,21 @@ import { Outbox } from './outbox';
               </button>
             </li>
           }
-          @for (review of outbox.failedReviews(); track review.client_id) {
+          @for (record of status.failedReviews(); track record.local_id) {
             <li>
               <span>
-                Review by {{ review.name }} of
-                <a [routerLink]="['/restaurant', review.restaurant_id]">restaurant {{ review.restaurant_id }}</a>:
-                {{ review.error }}
+                {{ describe(record) }}
+                @if (record.restaurant_id !== undefined) {
+                  of <a [routerLink]="['/restaurant', record.restaurant_id]">restaurant {{ record.restaurant_id }}</a>
+                }:
+                {{ record.error }}
               </span>
-              <button type="button" class="button button-quiet" (click)="outbox.retryReview(review.local_id!)">
-                Retry
-              </button>
-              <button type="button" class="button button-quiet" (click)="outbox.discardReview(review.local_id!)">
+              @if (record.kind !== 'unreadable') {
+                <button type="button" class="button button-quiet" (click)="outbox.retryReview(record.local_id)">
+                  Retry
+                </button>
+              }
+              <button type="button" class="button button-quiet" (click)="outbox.discardReview(record.local_id)">
                 Discard
               </button>
             </li>
@@ -55,4 +61,6 @@ import { Outbox } from './outbox';
 })
 export class FailedChanges {
   protected readonly outbox = inject(Outbox);
+  protected readonly status = inject(OutboxStatus);
+  protected readonly describe = describeRecord;
 }

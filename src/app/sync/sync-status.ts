@@ -3,7 +3,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { plural, describeReplay } from '../../shared/sync-protocol';
 import { Toaster } from '../core/toaster';
 import { Connectivity } from './connectivity';
-import { Outbox } from './outbox';
+import { OutboxStatus } from './outbox-status';
 import { SyncEvents } from './sync-events';
 
 /**
@@ -23,7 +23,7 @@ import { SyncEvents } from './sync-events';
 })
 export class SyncStatus {
   protected readonly connectivity = inject(Connectivity);
-  private readonly outbox = inject(Outbox);
+  private readonly outbox = inject(OutboxStatus);
 
   protected readonly text = computed(() => {
     const parts: string[] = [];

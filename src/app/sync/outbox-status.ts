@@ -1,0 +1,40 @@
+import { Injectable, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import type { StoreName } from '../../shared/db-schema';
+import { outboxSummary } from '../../shared/pending-view';
+import { Database } from '../core/database';
+import { SyncEvents } from './sync-events';
+
+const OUTBOX_STORES: StoreName[] = ['offline-favorites', 'offline-reviews'];
+
+/** What is waiting and what was refused, for the status line and the "Not sent" list. */
+@Injectable({ providedIn: 'root' })
+export class OutboxStatus {
+  private readonly database = inject(Database);
+  private readonly summary = signal(outboxSummary([], []));
+
+  /** Changes queued and not yet confirmed by the server. */
+  readonly pendingCount = computed(() => this.summary().pending);
+  /** Changes the server refused; they wait for the person to retry or discard them. */
+  readonly failedFavorites = computed(() => this.summary().failedFavorites);
+  readonly failedReviews = computed(() => this.summary().failedReviews);
+  readonly failedCount = computed(() => this.failedFavorites().length + this.failedReviews().length);
+
+  constructor() {
+    inject(SyncEvents)
+      .changes({ stores: OUTBOX_STORES })
+      .pipe(takeUntilDestroyed())
+      .subscribe(() => void this.refresh());
+  }
+
+  /** Re-reads the outbox; it is small (what one person queued), so reading it whole is cheap. */
+  async refresh(): Promise<void> {
+    const db = await this.database.get();
+    const tx = db.transaction(OUTBOX_STORES);
+    const [favorites, reviews] = await Promise.all([
+      tx.objectStore('offline-favorites').getAll(),
+      tx.objectStore('offline-reviews').getAll(),
+    ]);
+    this.summary.set(outboxSummary(favorites, reviews));
+  }
+}
