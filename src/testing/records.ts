@@ -11,8 +11,8 @@ import {
   type StoredReviewSlot,
 } from '../shared/outbox-records';
 
-/** The API of a test: Karma's page origin, or the e2e server's. */
-export const testApi = (): string => globalThis.location.origin;
+/** The API of a Karma test: the page's origin. e2e tests (Node, no location) pass `api` themselves. */
+export const testApi = (): string => (globalThis as { location?: Location }).location?.origin ?? '';
 
 export function reviewCreate(overrides: Partial<ReviewCreateRecord> = {}): ReviewCreateRecord {
   return {
