@@ -208,4 +208,62 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     expect(await db.count('offline-reviews')).toBe(0);
     expect((await db.get('reviews', 80))?.rating).toBe(5);
   });
+
+  it('sends each record to its own API, and looks a retried review up there too', async () => {
+    const elsewhere = new ScriptedFetch((call) =>
+      call.method === 'POST' ? json(serverReview(call.body as object, 900), 201) : json([]),
+    );
+    const clients = new Map([
+      ['http://here.test', new ApiClient('http://here.test', network.fetch)],
+      ['http://there.test', new ApiClient('http://there.test', elsewhere.fetch)],
+    ]);
+    await db.add('offline-reviews', queuedReview({ api: 'http://here.test', name: 'Here' }));
+    await db.add('offline-reviews', queuedReview({ api: 'http://there.test', name: 'There', attempts: 1 }));
+    await db.put('offline-favorites', favorite(2, true, { api: 'http://there.test' }));
+    elsewhere.respondWith((call) =>
+      call.method === 'PUT' ? json(wireRestaurant(2, { is_favorite: 'true' })) : call.method === 'POST' ? json(serverReview(call.body as object, 900), 201) : json([]),
+    );
+
+    await replayOutbox({ db, apiFor: (base) => clients.get(base)!, timeoutMs: 2000 });
+
+    expect(network.calls.map((c) => `${c.method} ${c.url}`)).toEqual(['POST http://here.test/reviews/']);
+    expect(elsewhere.calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'PUT http://there.test/restaurants/2/?is_favorite=true',
+      'GET http://there.test/reviews/?restaurant_id=1',
+      'POST http://there.test/reviews/',
+    ]);
+    expect(await db.count('offline-reviews')).toBe(0);
+  });
+
+  it('says which stores and restaurants changed, and sends what the throttle held back at the end', async () => {
+    await db.add('offline-reviews', queuedReview({ restaurant_id: 4 }));
+    await db.add('offline-reviews', queuedReview({ restaurant_id: 5 }));
+
+    await replay('reviews');
+
+    const changed = messages.filter((m) => m.type === 'changed');
+    expect(changed.length).toBeGreaterThan(0);
+    for (const message of changed) {
+      expect(message).toEqual(jasmine.objectContaining({ stores: ['reviews', 'offline-reviews', 'own-reviews'] }));
+    }
+    const restaurants = changed.flatMap((m) => (m.type === 'changed' ? (m.restaurantIds ?? []) : []));
+    expect([...new Set(restaurants)].sort()).toEqual([4, 5]);
+    expect(messages[messages.length - 1]).toEqual(jasmine.objectContaining({ type: 'replayed', reviewsSent: 2 }));
+  });
+
+  it('sets a record of an unknown format aside as "Not sent" without sending it, and sends the rest', async () => {
+    await db.add('offline-reviews', { ...queuedReview({ name: 'Future' }), v: 99 } as unknown as StoredCreate);
+    await db.add('offline-reviews', queuedReview({ name: 'Today' }));
+
+    const outcome = await replay();
+
+    expect(network.calls.filter((c) => c.method === 'POST').map((c) => (c.body as { name: string }).name)).toEqual(['Today']);
+    expect(outcome.failed).toBe(1);
+    const [kept] = await db.getAll('offline-reviews');
+    expect(kept).toEqual(jasmine.objectContaining({ kind: 'unreadable', status: 'failed', original: jasmine.objectContaining({ name: 'Future', v: 99 }) }));
+
+    network.calls.length = 0;
+    await replay();
+    expect(network.calls.length).withContext('never retried by itself').toBe(0);
+  });
 });
