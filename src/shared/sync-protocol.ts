@@ -41,6 +41,8 @@ export type SyncMessage =
 /** True when `message` says something changed that a view reading `interest` must re-read for. */
 export function concerns(message: SyncMessage, interest: { stores: readonly StoreName[]; restaurantId?: number }): boolean {
   if (message.type !== 'changed') return false;
+  // A context still running the previous release sends `{ type: 'changed' }` alone: that is everything.
+  if (!Array.isArray(message.stores)) return true;
   if (!message.stores.some((store) => interest.stores.includes(store))) return false;
   return interest.restaurantId === undefined || !message.restaurantIds || message.restaurantIds.includes(interest.restaurantId);
 }

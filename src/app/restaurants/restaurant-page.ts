@@ -3,7 +3,6 @@ import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
 import { type Observable, of, startWith, switchMap } from 'rxjs';
-import type { Restaurant } from '../../shared/api';
 import type { RestaurantView } from '../../shared/pending-view';
 import { LOADING, type Loaded } from '../core/loaded';
 import { samePlaces } from '../map/map-place';
