@@ -1,7 +1,19 @@
 import type { Page } from '@playwright/test';
 import { DB_NAME, DB_VERSION, type OwnReview } from '../src/shared/db-schema';
 import type { LegacyFavorite, LegacyReview } from '../src/shared/legacy-records';
-import { expect, readStore, test } from './fixtures';
+import { writeVersion1Db } from '../src/testing/legacy-db';
+import { FaultProxy } from './fault-proxy';
+import { test as base, expect, readStore } from './fixtures';
+
+/** The app is reached through a pass-through proxy that counts the POSTs which reach the server. */
+const test = base.extend<{ faults: FaultProxy }>({
+  faults: async ({ server }, use) => {
+    const faults = await FaultProxy.start(server.url);
+    await use(faults);
+    await faults.close();
+  },
+  baseURL: async ({ faults }, use) => use(faults.url),
+});
 
 /**
  * An app update with changes still waiting: the previous release (database version 1) left its
@@ -27,42 +39,13 @@ async function postReview(baseUrl: string, body: Record<string, unknown>): Promi
 
 /** Creates the database as the previous release did, with its records, before the new app ever opens it. */
 async function writeVersion1(page: Page, reviews: Array<Partial<LegacyReview>>, favorites: LegacyFavorite[], own: OwnReview[]) {
-  await page.evaluate(
-    async ({ dbName, reviews, favorites, own }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open(dbName, 1);
-        open.onupgradeneeded = () => {
-          const v1 = open.result;
-          v1.createObjectStore('restaurants', { keyPath: 'id' });
-          v1.createObjectStore('reviews', { keyPath: 'id' }).createIndex('restaurant_id', 'restaurant_id');
-          v1.createObjectStore('offline-favorites', { keyPath: 'restaurant_id' });
-          v1.createObjectStore('offline-reviews', { keyPath: 'local_id', autoIncrement: true }).createIndex('restaurant_id', 'restaurant_id');
-          v1.createObjectStore('own-reviews', { keyPath: 'review_id' });
-          v1.createObjectStore('meta', { keyPath: 'key' });
-        };
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const tx = db.transaction(['offline-reviews', 'offline-favorites', 'own-reviews'], 'readwrite');
-      for (const record of reviews) tx.objectStore('offline-reviews').add(record);
-      for (const record of favorites) tx.objectStore('offline-favorites').add(record);
-      for (const record of own) tx.objectStore('own-reviews').add(record);
-      await new Promise((resolve, reject) => {
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-      });
-      db.close();
-    },
-    { dbName: DB_NAME, reviews, favorites, own },
-  );
+  await page.evaluate(writeVersion1Db, { dbName: DB_NAME, reviews, favorites, own });
 }
 
-test('records left by the previous release are converted and delivered exactly once', async ({ page, server, api }) => {
-  const posts: string[] = [];
-  // The context sees the worker's requests too.
-  page.context().on('request', (request) => {
-    if (request.method() === 'POST' && request.url().includes('/reviews')) posts.push(request.url());
-  });
+test('records left by the previous release are converted and delivered exactly once', async ({ page, server, faults, api }) => {
+  // Counted where they arrive, whichever context (page or worker) sends them.
+  faults.inject({ kind: 'pass' }, (req) => req.method === 'POST' && !!req.url?.startsWith('/reviews'));
+  const posts = () => faults.matched('POST', '/reviews');
   // Reviews this device wrote with the old release and that reached the server.
   const toEdit = await postReview(server.url, { restaurant_id: 3, name: 'Old Ed', rating: 2, comments: 'Before the update.' });
   const toDelete = await postReview(server.url, { restaurant_id: 3, name: 'Old Del', rating: 3, comments: 'Delete me later.' });
@@ -126,13 +109,13 @@ test('records left by the previous release are converted and delivered exactly o
   // Exactly once: by client id for the new ones, and the lookup spared the lost answer a second POST.
   const byClientId = (await onServer()).map((r) => r.client_id);
   for (const id of [plain.client_id, explicit.client_id, lostAnswer]) expect(byClientId.filter((c) => c === id)).toHaveLength(1);
-  expect(posts, 'one POST for each review never sent before').toHaveLength(2);
+  expect(posts(), 'one POST for each review never sent before').toBe(2);
 
   // Nothing more goes out later (no retry loop for the unconvertible one).
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await page.waitForTimeout(1_000);
-  expect(posts).toHaveLength(2);
+  expect(posts()).toBe(2);
   expect((await onServer()).length).toBe(4);
   const [db] = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.version));
   expect(db).toBe(DB_VERSION);

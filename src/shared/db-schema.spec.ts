@@ -1,4 +1,5 @@
 import { openDB } from 'idb';
+import { writeVersion1Db } from '../testing/legacy-db';
 import { deleteAppDb } from '../testing/scripted-fetch';
 import { DB_NAME, DB_VERSION, appDbOpener, openAppDb } from './db-schema';
 import type { LegacyFavorite, LegacyReview } from './legacy-records';
@@ -6,21 +7,8 @@ import { RECORD_FORMAT } from './outbox-records';
 
 const OLD_ORIGIN = 'http://old-release.test';
 
-/** The database exactly as the previous release (version 1) created and filled it. */
-async function writeVersion1(reviews: Array<Partial<LegacyReview>>, favorites: Array<Partial<LegacyFavorite>>): Promise<void> {
-  const db = await openDB(DB_NAME, 1, {
-    upgrade(v1) {
-      v1.createObjectStore('restaurants', { keyPath: 'id' });
-      v1.createObjectStore('reviews', { keyPath: 'id' }).createIndex('restaurant_id', 'restaurant_id');
-      v1.createObjectStore('offline-favorites', { keyPath: 'restaurant_id' });
-      v1.createObjectStore('offline-reviews', { keyPath: 'local_id', autoIncrement: true }).createIndex('restaurant_id', 'restaurant_id');
-      v1.createObjectStore('own-reviews', { keyPath: 'review_id' });
-      v1.createObjectStore('meta', { keyPath: 'key' });
-    },
-  });
-  for (const review of reviews) await db.add('offline-reviews', review);
-  for (const wish of favorites) await db.add('offline-favorites', wish);
-  db.close();
+function writeVersion1(reviews: Array<Partial<LegacyReview>>, favorites: Array<Partial<LegacyFavorite>>): Promise<void> {
+  return writeVersion1Db({ dbName: DB_NAME, reviews, favorites, own: [] });
 }
 
 const legacy = (overrides: Partial<LegacyReview>): Partial<LegacyReview> => ({
