@@ -68,10 +68,10 @@ describe(`openAppDb: the upgrade to version ${DB_VERSION} (real IndexedDB)`, () 
     db.close();
 
     expect(reviews.map((r) => [r.kind, r.status, r.error])).toEqual([
-      ['unreadable', 'failed', 'Saved by an earlier version of the app, and it does not say which review to change.'],
-      ['unreadable', 'failed', 'Saved by an earlier version of the app, and it asks for an unknown operation (rename).'],
-      ['unreadable', 'failed', 'Saved by an earlier version of the app, and it may have been sent already, and has no id to check that by.'],
-      ['unreadable', 'failed', 'Saved by an earlier version of the app, and it does not say whether to favorite or unfavorite.'],
+      ['unreadable', 'failed', 'Saved by an earlier version of the app, and it does not say which review to change: it cannot be sent.'],
+      ['unreadable', 'failed', 'Saved by an earlier version of the app, and it asks for an unknown operation (rename): it cannot be sent.'],
+      ['unreadable', 'failed', 'Saved by an earlier version of the app, and it may have been sent already, and has no id to check that by: it cannot be sent.'],
+      ['unreadable', 'failed', 'Saved by an earlier version of the app, and it does not say whether to favorite or unfavorite: it cannot be sent.'],
     ]);
     expect(reviews[0]).toEqual(jasmine.objectContaining({ api: OLD_ORIGIN, restaurant_id: 3, original: jasmine.objectContaining({ op: 'update', comments: noTarget.comments }) }));
     // The favorite's key slot is free again, so a new toggle for that restaurant just works.

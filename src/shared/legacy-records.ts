@@ -127,7 +127,7 @@ function unreadable(raw: Loose<LegacyReview>, origin: string, why: string): Unre
     api: origin,
     ...(restaurantId === undefined ? {} : { restaurant_id: restaurantId }),
     status: 'failed',
-    error: `Saved by an earlier version of the app, and ${why}.`,
+    error: `Saved by an earlier version of the app, and ${why}: it cannot be sent.`,
     original: raw,
   };
 }

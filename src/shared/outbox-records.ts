@@ -135,6 +135,6 @@ export function describeRecord(record: OutboxRecord): string {
     case 'review-delete':
       return `Deletion of review ${record.review_id}`;
     case 'unreadable':
-      return 'A change saved by an earlier version of the app';
+      return 'A change';
   }
 }

@@ -40,7 +40,7 @@ import { OutboxStatus } from './outbox-status';
               <span>
                 {{ describe(record) }}
                 @if (record.restaurant_id !== undefined) {
-                  of <a [routerLink]="['/restaurant', record.restaurant_id]">restaurant {{ record.restaurant_id }}</a>
+                  {{ record.kind === 'unreadable' ? 'for' : 'of' }} <a [routerLink]="['/restaurant', record.restaurant_id]">restaurant {{ record.restaurant_id }}</a>
                 }:
                 {{ record.error }}
               </span>
