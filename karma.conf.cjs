@@ -1,4 +1,6 @@
 // Karma runs the unit tests in a real headless Chromium, so IndexedDB is the real one.
+const { chromiumFlags } = require('./chromium-flags.cjs');
+
 process.env.CHROME_BIN ||= '/usr/bin/chromium';
 
 module.exports = function (config) {
@@ -12,16 +14,7 @@ module.exports = function (config) {
     customLaunchers: {
       ChromeHeadlessCI: {
         base: 'ChromeHeadless',
-        flags: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-quic',
-          '--no-first-run',
-        ],
+        flags: chromiumFlags,
       },
     },
     browserNoActivityTimeout: 60000,

@@ -1,16 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
+import { chromiumFlags } from './chromium-flags.cjs';
 
-/** The flags Debian's Chromium needs here: no sandbox as root, and no calls home on a closed network. */
-export const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+/** Re-exported for the specs, the bench and the screenshots that launch a browser themselves. */
+export { chromiumFlags };
 
 export default defineConfig({
   testDir: './e2e',

@@ -29,16 +29,50 @@ export interface ServerOptions {
   rateLimitWindowMs?: number;
   /** Largest request body in bytes (default 64 KiB). */
   bodyLimit?: number;
+  /** Longest time a client may take to send a whole request, headers and body (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Longest time a client may take to send a request's headers (default 20 s, at most the above). */
+  headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection waits for the next request (default 72 s). */
+  keepAliveTimeoutMs?: number;
 }
+
+/**
+ * How often Node looks for requests past their deadline (its default is 30 s, which would let a
+ * 20 s headers timeout run to 50 s). It walks only the connections with a request in progress.
+ */
+const DEADLINE_CHECK_INTERVAL_MS = 1000;
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? 64 * 1024;
   const handleError = createErrorHandler(bodyLimit);
 
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },
     logController: new RequestLog(),
     bodyLimit,
+    // Timeouts bound how long a client may take to SEND its request, never how long the answer
+    // may take or stream (a Server-Sent Events stream lasts as long as it likes):
+    // - requestTimeout: the whole request, headers and body, from its first byte (from the
+    //   connection's opening for its first request). A client that trickles its body (a byte a
+    //   second) is cut off with a 408 and the connection closes. Once the request has arrived,
+    //   it no longer applies.
+    // - headersTimeout: the headers alone, counted the same way, so a connection that never
+    //   sends anything is closed too.
+    // - keepAliveTimeout: an idle connection between two requests.
+    // Not connectionTimeout (a socket inactivity timeout): a trickle of one byte a second is
+    // never inactive, and it would close a quiet event stream between two events.
+    requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 72_000,
+    http: {
+      // Fastify sets requestTimeout after creating the server; Node checks headersTimeout
+      // against it at creation, so it is given here too.
+      requestTimeout,
+      headersTimeout: options.headersTimeoutMs ?? Math.min(20_000, requestTimeout),
+      connectionsCheckingInterval: DEADLINE_CHECK_INTERVAL_MS,
+    },
     routerOptions: { ignoreTrailingSlash: true },
     ajv: {
       // No coercion: see schemas.ts. removeAdditional drops unknown body fields.

@@ -24,6 +24,12 @@ export interface ServerConfig {
   rateLimitWindowMs: number;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** How long a client may take to send a whole request, headers and body (see app.ts). */
+  requestTimeoutMs: number;
+  /** How long a client may take to send a request's headers; at most requestTimeoutMs. */
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept open for the client's next request. */
+  keepAliveTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -34,6 +40,8 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+const HOUR_MS = 3_600_000;
 
 /**
  * Where the built app lives when STATIC_DIR is not set: `dist/app`, found from this module's own
@@ -70,6 +78,23 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
   const rateLimitWindowMs = integer('RATE_LIMIT_WINDOW_MS', 60_000, 1, 86_400_000);
   // Below 1 KiB a legitimate review could not be sent; above 16 MiB is not a review any more.
   const bodyLimit = integer('BODY_LIMIT', 64 * 1024, 1024, 16 * 1024 * 1024);
+  // Bounds on how long a client may take to SEND a request, never on how long an answer may
+  // take or stream (app.ts says why). 30 s carries a 64 KiB body at 2.2 KB/s, a weak 2G link;
+  // a request cut off gets a 408, which the app's outbox keeps and retries.
+  const requestTimeoutMs = integer('REQUEST_TIMEOUT_MS', 30_000, 1000, HOUR_MS);
+  // 20 s: well past Chromium's 10 s for keeping an unused preconnected socket, so the server
+  // never closes one the browser is about to use. Unset, it follows a shorter request timeout
+  // down, as Node's own default does.
+  const headersTimeoutMs = integer('HEADERS_TIMEOUT_MS', Math.min(20_000, requestTimeoutMs), 1000, HOUR_MS);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    problems.push(
+      `HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs}): ` +
+        'the headers are part of the request',
+    );
+  }
+  // Fastify's default: longer than the 60 s idle timeout of common proxies and load balancers,
+  // so that they, not this server, close an idle connection (no race on a reused one).
+  const keepAliveTimeoutMs = integer('KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000, HOUR_MS);
 
   // `localhost` keeps the server private to the machine; Fastify binds every address it resolves
   // to (127.0.0.1 and ::1), so http://localhost:1337 works whichever one the client picks.
@@ -100,6 +125,9 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimitMax,
     rateLimitWindowMs,
     bodyLimit,
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiError } from '../src/shared/api.ts';
 import { FIELD_RULES } from './schemas.ts';
 
@@ -123,8 +123,11 @@ export function createErrorHandler(bodyLimit: number) {
  * Transfer-Encoding, a body that does not match its framing. Fastify's default answer to these
  * adds a `statusCode` field; this one keeps the error shape. The socket cannot be reused (the
  * parser lost track of where the next request starts), so it is closed after the answer.
+ * The same goes for a request that takes longer to arrive than the timeouts allow (app.ts).
+ * Fastify calls this with the server instance as `this`.
  */
 export function answerClientError(
+  this: FastifyInstance,
   // Fastify types rawPacket as a JSON-serialized Buffer; Node passes the Buffer itself.
   error: Error & { code?: string; rawPacket?: unknown },
   socket: Socket,
@@ -137,6 +140,8 @@ export function answerClientError(
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'The request took too long to arrive']
         : [400, 'The request is not valid HTTP/1.1'];
+  // The one line a request cut off gets: it never reaches the request log, which logs answers.
+  if (statusCode === 408) this.log.info({ statusCode }, 'request cut off: the client took too long to send it');
   const body = JSON.stringify(apiError(statusCode, message));
   // An answer to HEAD has no body: a client would read one as the start of the next answer.
   const packet = error.rawPacket;

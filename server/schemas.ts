@@ -10,9 +10,13 @@
  *
  * Unknown body fields are dropped, not refused (`additionalProperties: false` together with
  * Ajv's `removeAdditional`): classic clients send whole records back, with `id` or `createdAt`.
+ *
+ * These schemas are also the one source of the routes' request and reply types: Fastify's
+ * json-schema-to-ts type provider (routes/restaurants.ts, `RoutePlugin`) infers them, so every
+ * schema stays a literal `as const`, and `pattern`/`format` narrow nothing at compile time.
  */
 import type { FastifyServerOptions } from 'fastify';
-import { type NewReview, REVIEW_LIMITS, type ReviewUpdate, WEEKDAYS } from '../src/shared/api.ts';
+import { REVIEW_LIMITS, WEEKDAYS } from '../src/shared/api.ts';
 import { parseTimestamp } from './timestamps.ts';
 
 // ---- Formats ---------------------------------------------------------------------------------
@@ -146,39 +150,6 @@ export const editTokenQuery = {
 } as const;
 
 export const editTokenBody = editTokenQuery;
-
-// ---- Request types (what the schemas above let through) --------------------------------------
-
-export interface IdParams {
-  id: string;
-}
-export interface RestaurantsQuery {
-  is_favorite?: 'true' | 'false';
-  neighborhood?: string;
-  cuisine_type?: string;
-  limit?: string;
-  skip?: string;
-  updated_since?: string;
-}
-export interface FavoriteQuery {
-  is_favorite?: 'true' | 'false';
-}
-export interface FavoriteBody {
-  is_favorite?: boolean | 'true' | 'false';
-}
-export interface ReviewsQuery {
-  restaurant_id?: string;
-  limit?: string;
-  skip?: string;
-}
-export type NewReviewBody = Omit<NewReview, 'restaurant_id' | 'rating'> & {
-  restaurant_id: number | string;
-  rating: number | string;
-};
-export type ReviewUpdateBody = Omit<ReviewUpdate, 'rating'> & { rating?: number | string };
-export interface EditTokenInput {
-  edit_token?: string;
-}
 
 // ---- Responses -------------------------------------------------------------------------------
 // Response schemas make Fastify serialize with fast-json-stringify, and guarantee that nothing

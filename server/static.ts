@@ -10,7 +10,7 @@
  * Without a build, the API still works and navigations get a 503 saying how to build the app.
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, join, sep } from 'node:path';
+import { basename, join, posix, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError } from './errors.ts';
@@ -66,13 +66,32 @@ const MAYBE_TRAVERSAL = /\.\.|%2e|%5c|%00|\\/i;
  */
 export function isTraversal(rawPath: string): boolean {
   if (!MAYBE_TRAVERSAL.test(rawPath)) return false;
-  let path: string;
+  const path = decoded(rawPath);
+  return path === undefined || path.includes('\0') || path.includes('\\') || path.split('/').includes('..');
+}
+
+/** Cheap pre-check: empty or `.` segments, possibly percent-encoded. */
+const MAYBE_NON_CANONICAL = /\/\/|\/\.(?:\/|$)|%2e|%2f/i;
+
+/**
+ * True for paths that name a file only once normalized: `//`, `/./`, a trailing `/.`.
+ * @fastify/static 10 refuses them with a bare 403 (a route guard on `/a/b` does not match
+ * `/a//b`, yet the file system would serve it). No file is spelled that way, so they get the
+ * answer of any missing file instead, as they did before.
+ */
+export function isNonCanonical(rawPath: string): boolean {
+  if (!MAYBE_NON_CANONICAL.test(rawPath)) return false;
+  const path = decoded(rawPath);
+  return path === undefined || posix.normalize(path) !== path;
+}
+
+/** The path with every escape decoded, or undefined when its percent-encoding is broken. */
+function decoded(rawPath: string): string | undefined {
   try {
-    path = decodeURIComponent(rawPath);
+    return decodeURIComponent(rawPath);
   } catch {
-    return true;
+    return undefined;
   }
-  return path.includes('\0') || path.includes('\\') || path.split('/').includes('..');
 }
 
 /**
@@ -105,6 +124,10 @@ export async function registerStaticApp(
       reply.code(400).send(apiError(400, TRAVERSAL_MESSAGE));
       return;
     }
+    if (MAYBE_NON_CANONICAL.test(request.url) && isMissingFile(request)) {
+      answerMissing(request, reply);
+      return;
+    }
     done();
   });
 
@@ -115,7 +138,8 @@ export async function registerStaticApp(
       allowedPath: (pathname) => allowed(pathname),
       // Our own Cache-Control per file (below) instead of one max-age for everything.
       cacheControl: false,
-      setHeaders: (res, filePath) => res.setHeader('cache-control', cacheControlFor(filePath)),
+      // Since @fastify/static 10 this gets the Fastify reply, after the plugin's own headers.
+      setHeaders: (reply, filePath) => reply.header('cache-control', cacheControlFor(filePath)),
       index: 'index.html',
       dotfiles: 'ignore',
       redirect: false,
@@ -126,7 +150,14 @@ export async function registerStaticApp(
     });
   }
 
-  app.setNotFoundHandler((request, reply) => {
+  /** A GET of a non-API path spelled so that it cannot name a file (see isNonCanonical). */
+  function isMissingFile(request: FastifyRequest): boolean {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+    const path = request.url.split('?', 1)[0] ?? '/';
+    return !isApiPath(path) && isNonCanonical(path);
+  }
+
+  function answerMissing(request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const path = request.url.split('?', 1)[0] ?? '/';
     // The same URL answers HTML or JSON depending on Accept.
     reply.header('vary', 'Origin, Accept');
@@ -136,7 +167,9 @@ export async function registerStaticApp(
     }
     const shownPath = path.length > 200 ? `${path.slice(0, 200)}…` : path;
     return reply.code(404).send(apiError(404, `Nothing here: ${request.method} ${shownPath}`));
-  });
+  }
+
+  app.setNotFoundHandler(answerMissing);
 }
 
 function sendNotBuilt(reply: FastifyReply): FastifyReply {

@@ -12,14 +12,11 @@
  * instant. Write timestamps never repeat (storage/clock.ts), so a client that passes the newest
  * updatedAt it has seen gets exactly the changes it missed.
  */
-import type { FastifyPluginAsync, preValidationAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
+import type { preValidationAsyncHookHandler } from 'fastify';
 import { absentBodyAsEmpty } from '../content-types.ts';
 import { HttpError } from '../errors.ts';
 import {
-  type FavoriteBody,
-  type FavoriteQuery,
-  type IdParams,
-  type RestaurantsQuery,
   errorResponses,
   favoriteBody,
   favoriteQuery,
@@ -37,13 +34,16 @@ export interface RouteOptions {
   writeLimit: preValidationAsyncHookHandler;
 }
 
-export const restaurantRoutes: FastifyPluginAsync<RouteOptions> = async (
+/** A plugin whose request and reply types come from its routes' JSON schemas (schemas.ts). */
+export type RoutePlugin = FastifyPluginAsyncJsonSchemaToTs<{ Options: RouteOptions }>;
+
+export const restaurantRoutes: RoutePlugin = async (
   app,
   { storage, writeLimit },
 ) => {
   const { restaurants } = storage;
 
-  app.get<{ Querystring: RestaurantsQuery }>(
+  app.get(
     '/restaurants',
     {
       schema: {
@@ -68,7 +68,7 @@ export const restaurantRoutes: FastifyPluginAsync<RouteOptions> = async (
     },
   );
 
-  app.get<{ Params: IdParams }>(
+  app.get(
     '/restaurants/:id',
     { schema: { params: idParams, response: { 200: restaurantSchema, ...errorResponses } } },
     async (request) => {
@@ -77,7 +77,7 @@ export const restaurantRoutes: FastifyPluginAsync<RouteOptions> = async (
     },
   );
 
-  app.put<{ Params: IdParams; Querystring: FavoriteQuery; Body: FavoriteBody }>(
+  app.put(
     '/restaurants/:id',
     {
       preValidation: [absentBodyAsEmpty, writeLimit],

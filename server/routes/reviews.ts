@@ -17,15 +17,10 @@
  * client_id is public (every GET shows it, and the app's outbox relies on that), so anyone could
  * replay somebody else's client_id and would receive the token to delete their review.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { absentBodyAsEmpty } from '../content-types.ts';
 import { HttpError } from '../errors.ts';
 import {
-  type EditTokenInput,
-  type IdParams,
-  type NewReviewBody,
-  type ReviewUpdateBody,
-  type ReviewsQuery,
   createdReviewSchema,
   editTokenBody,
   editTokenQuery,
@@ -38,17 +33,17 @@ import {
 } from '../schemas.ts';
 import type { ChangeResult } from '../storage/review-store.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { RouteOptions } from './restaurants.ts';
+import type { RoutePlugin } from './restaurants.ts';
 
 export const FORBIDDEN_MESSAGE = 'A valid edit_token is required to change this review';
 
-export const reviewRoutes: FastifyPluginAsync<RouteOptions> = async (
+export const reviewRoutes: RoutePlugin = async (
   app,
   { storage, writeLimit },
 ) => {
   const { reviews } = storage;
 
-  app.get<{ Querystring: ReviewsQuery }>(
+  app.get(
     '/reviews',
     {
       schema: {
@@ -69,7 +64,7 @@ export const reviewRoutes: FastifyPluginAsync<RouteOptions> = async (
     },
   );
 
-  app.get<{ Params: IdParams }>(
+  app.get(
     '/reviews/:id',
     { schema: { params: idParams, response: { 200: reviewSchema, ...errorResponses } } },
     async (request) => {
@@ -78,7 +73,7 @@ export const reviewRoutes: FastifyPluginAsync<RouteOptions> = async (
     },
   );
 
-  app.post<{ Body: NewReviewBody }>(
+  app.post(
     '/reviews',
     {
       preValidation: [writeLimit],
@@ -110,7 +105,7 @@ export const reviewRoutes: FastifyPluginAsync<RouteOptions> = async (
     },
   );
 
-  app.put<{ Params: IdParams; Querystring: EditTokenInput; Body: ReviewUpdateBody }>(
+  app.put(
     '/reviews/:id',
     {
       preValidation: [absentBodyAsEmpty, writeLimit],
@@ -133,7 +128,7 @@ export const reviewRoutes: FastifyPluginAsync<RouteOptions> = async (
     },
   );
 
-  app.delete<{ Params: IdParams; Querystring: EditTokenInput; Body: EditTokenInput }>(
+  app.delete(
     '/reviews/:id',
     {
       preValidation: [absentBodyAsEmpty, writeLimit],

@@ -11,17 +11,18 @@ import type { LatLng, Restaurant, Review } from '../../src/shared/api.ts';
 /** Epoch milliseconds (seed data) or ISO 8601 (written by the server). */
 export type ClassicTimestamp = number | string;
 
-export interface ClassicRestaurant
-  extends Omit<Restaurant, 'createdAt' | 'updatedAt' | 'is_favorite'> {
+// Type aliases, not interfaces: the routes' reply types are inferred from response schemas
+// without `additionalProperties` (an open object), which only an alias is assignable to.
+export type ClassicRestaurant = Omit<Restaurant, 'createdAt' | 'updatedAt' | 'is_favorite'> & {
   createdAt: ClassicTimestamp;
   updatedAt: ClassicTimestamp;
   is_favorite: 'true' | 'false';
-}
+};
 
-export interface ClassicReview extends Omit<Review, 'createdAt' | 'updatedAt'> {
+export type ClassicReview = Omit<Review, 'createdAt' | 'updatedAt'> & {
   createdAt: ClassicTimestamp;
   updatedAt: ClassicTimestamp;
-}
+};
 
 /**
  * Rows are read in better-sqlite3's raw mode, as arrays in the order of the column lists below:

@@ -15,7 +15,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { bundleServer } from '../../scripts/server-bundle.mjs';
 import { removeDir } from '../test/helpers.ts';
 import { ROOT } from '../test/server-process.ts';
 
@@ -168,16 +168,7 @@ export async function buildNormalSyncControl(): Promise<{ script: string; remove
   const dir = mkdtempSync(join(ROOT, 'tmp', 'fsync-control-'));
   const script = join(dir, 'main.mjs');
   let replaced = false;
-  await build({
-    entryPoints: [join(ROOT, 'server', 'main.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: join(ROOT, 'tsconfig.server.json'),
-    logLevel: 'silent',
+  await bundleServer(join(ROOT, 'server', 'main.ts'), script, {
     plugins: [
       {
         name: 'synchronous-normal',

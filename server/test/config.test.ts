@@ -12,6 +12,9 @@ describe('configuration', () => {
     assert.equal(config.rateLimitMax, 2000);
     assert.equal(config.rateLimitWindowMs, 60_000);
     assert.equal(config.bodyLimit, 65_536);
+    assert.equal(config.requestTimeoutMs, 30_000);
+    assert.equal(config.headersTimeoutMs, 20_000);
+    assert.equal(config.keepAliveTimeoutMs, 72_000);
   });
 
   it('reads every variable, resolving paths against the working directory', () => {
@@ -25,6 +28,9 @@ describe('configuration', () => {
         RATE_LIMIT_MAX: '5',
         RATE_LIMIT_WINDOW_MS: '1000',
         BODY_LIMIT: '2048',
+        REQUEST_TIMEOUT_MS: '5000',
+        HEADERS_TIMEOUT_MS: '2000',
+        KEEP_ALIVE_TIMEOUT_MS: '3000',
       },
       '/srv/rr',
     );
@@ -37,6 +43,9 @@ describe('configuration', () => {
       rateLimitMax: 5,
       rateLimitWindowMs: 1000,
       bodyLimit: 2048,
+      requestTimeoutMs: 5000,
+      headersTimeoutMs: 2000,
+      keepAliveTimeoutMs: 3000,
     });
     assert.equal(readConfig({ DB_FILE: ':memory:' }).dbFile, ':memory:');
   });
@@ -57,10 +66,25 @@ describe('configuration', () => {
       ['BODY_LIMIT', '10', /BODY_LIMIT must be an integer from 1024/],
       ['LOG_LEVEL', 'verbose', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
       ['HOST', 'local host', /HOST must be a host name/],
+      ['REQUEST_TIMEOUT_MS', '0', /REQUEST_TIMEOUT_MS must be an integer from 1000 to 3600000 \(got "0"\)/],
+      ['REQUEST_TIMEOUT_MS', '30s', /REQUEST_TIMEOUT_MS must be an integer/],
+      ['HEADERS_TIMEOUT_MS', '999', /HEADERS_TIMEOUT_MS must be an integer from 1000/],
+      ['KEEP_ALIVE_TIMEOUT_MS', '-5', /KEEP_ALIVE_TIMEOUT_MS must be an integer/],
+      ['KEEP_ALIVE_TIMEOUT_MS', '3600001', /KEEP_ALIVE_TIMEOUT_MS must be an integer from 1000 to 3600000/],
     ];
     for (const [name, value, message] of bad) {
       assert.throws(() => readConfig({ [name]: value }), message, `${name}=${value}`);
     }
+  });
+
+  it('refuses a headers timeout longer than the request timeout it is part of, naming both', () => {
+    assert.throws(
+      () => readConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '8000' }),
+      /HEADERS_TIMEOUT_MS \(8000\) must not exceed REQUEST_TIMEOUT_MS \(5000\)/,
+    );
+    // Unset, the headers timeout (20 s) follows a shorter request timeout down.
+    assert.equal(readConfig({ REQUEST_TIMEOUT_MS: '5000' }).headersTimeoutMs, 5000);
+    assert.equal(readConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '5000' }).headersTimeoutMs, 5000);
   });
 
   it('reports all problems at once', () => {

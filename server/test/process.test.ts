@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { call, makeTempDir, removeDir, review } from './helpers.ts';
+import { answerBody, reviewPost, trickle } from './slow-client.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -21,6 +22,7 @@ interface Child {
   process: ChildProcess;
   url: string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stdout: () => string;
   stderr: () => string;
 }
 
@@ -43,7 +45,7 @@ async function start(env: Record<string, string>): Promise<Child> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const match = /listening on (http:\/\/\S+)/.exec(child.stdout());
-    if (match?.[1]) return { process: child.process, url: match[1], exit: child.exit, stderr: child.stderr };
+    if (match?.[1]) return { process: child.process, url: match[1], exit: child.exit, stdout: child.stdout, stderr: child.stderr };
     if (child.process.exitCode !== null || Date.now() > deadline) {
       child.process.kill('SIGKILL');
       throw new Error(`server did not start: ${child.stderr()}`);
@@ -153,6 +155,27 @@ describe('server process', () => {
     assert.match(child.stderr(), /PORT must be an integer from 0 to 65535 \(got "abc"\)/);
     assert.match(child.stderr(), /LOG_LEVEL must be one of/);
     assert.equal(existsSync(join(dir, 'never.sqlite')), false, 'nothing was created');
+  });
+
+  it('cuts off a request body sent too slowly after REQUEST_TIMEOUT_MS, and logs why', async () => {
+    const server = await start({ ...baseEnv(), DB_FILE: join(dir, 'slow.sqlite'), REQUEST_TIMEOUT_MS: '1500', LOG_LEVEL: 'info' });
+    children.push(server.process);
+    const { request: bytes, head } = reviewPost(review());
+    const outcome = await trickle(server.url, { request: bytes, upfrontBytes: head, chunkBytes: 1, intervalMs: 500 });
+    assert.equal(outcome.status, 408, outcome.answer);
+    assert.deepEqual(answerBody(outcome.answer), { error: 'Request Timeout', message: 'The request took too long to arrive' });
+    assert.ok(outcome.elapsedMs >= 1450, `not before the limit (${outcome.elapsedMs} ms)`);
+    assert.equal((await call(server.url, '/reviews/')).body.length, 30, 'nothing was written');
+    server.process.kill('SIGTERM');
+    await server.exit;
+    assert.match(server.stdout(), /"statusCode":408,"msg":"request cut off: the client took too long to send it"/);
+  });
+
+  it('refuses a headers timeout longer than the request timeout, naming both variables', async () => {
+    const child = run({ ...baseEnv(), REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '9000', DB_FILE: join(dir, 'never.sqlite') });
+    children.push(child.process);
+    assert.equal((await child.exit).code, 1);
+    assert.match(child.stderr(), /HEADERS_TIMEOUT_MS \(9000\) must not exceed REQUEST_TIMEOUT_MS \(5000\)/);
   });
 
   it('exits 1 with a clear message when the port is taken', async () => {

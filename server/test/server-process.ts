@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleServer } from '../../scripts/server-bundle.mjs';
 import { removeDir } from './helpers.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,26 +82,16 @@ function tracked(children: Set<ChildProcess>, child: ChildProcess): ChildProcess
 }
 
 /**
- * crash-child.ts and the server code it imports, bundled into one file as build-server.mjs does
- * for main.ts. Without tsx a process starts with about half the CPU, and the crash test starts
- * twenty of them. The file goes under the repository's tmp/ (ignored by git) so that its imports
- * of npm packages resolve from node_modules.
+ * crash-child.ts and the server code it imports, bundled into one file exactly as main.ts is
+ * (scripts/server-bundle.mjs). Without tsx a process starts with about half the CPU, and the
+ * crash test starts twenty of them. The file goes under the repository's tmp/ (ignored by git)
+ * so that its imports of npm packages resolve from node_modules.
  */
 async function bundleCrashChild(): Promise<{ file: string; dir: string }> {
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, 'tmp', 'crash-child-'));
   const file = join(dir, 'crash-child.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'server', 'test', 'crash-child.ts')],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: join(ROOT, 'tsconfig.server.json'),
-    logLevel: 'silent',
-  });
+  await bundleServer(join(ROOT, 'server', 'test', 'crash-child.ts'), file);
   return { file, dir };
 }
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cacheControlFor, isTraversal } from '../static.ts';
+import { cacheControlFor, isNonCanonical, isTraversal } from '../static.ts';
 import { type TestServer, call, makeTempDir, rawRequest, removeDir, startServer } from './helpers.ts';
 
 const LOADER = "window.__loader = ['main-ABCD1234.js'];";
@@ -140,6 +140,25 @@ describe('static app serving', () => {
     assert.match(unknown.headers.get('content-type') ?? '', /^application\/json/);
     const reviews = await call(server.url, '/reviews/abc/def', { headers: HTML });
     assert.equal(reviews.status, 404);
+  });
+
+  it("answers '//' and '.' spellings of a path as a missing file, never with a bare 403", async () => {
+    // @fastify/static 10 refuses non-canonical paths with 403 { message: 'Forbidden' }.
+    for (const path of ['//index.html', '/./main-ABCD1234.js', '/icons//icon-192x192.png', '/icons/.', '/%2e/ngsw.json']) {
+      for (const headers of [{}, HTML]) {
+        const answer = await rawRequest(server.url, path, headers);
+        assert.equal(answer.status, 404, path);
+        assert.equal(JSON.parse(answer.text).error, 'Not Found', path);
+      }
+    }
+    // …and a navigation so spelled still gets the app, as any deep link does.
+    for (const path of ['//restaurant/3', '/./restaurant//3']) {
+      const navigation = await rawRequest(server.url, path, HTML);
+      assert.equal(navigation.status, 200, path);
+      assert.equal(navigation.text, INDEX_HTML, path);
+    }
+    assert.equal(isNonCanonical('/restaurant/3/'), false, 'a trailing slash is canonical');
+    assert.equal(isNonCanonical('/a.b/c.js'), false);
   });
 
   it('refuses every path that tries to leave the static folder', async () => {
