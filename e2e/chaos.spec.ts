@@ -1,18 +1,8 @@
 import type { Page } from '@playwright/test';
-import { FaultProxy } from './fault-proxy';
-import { test as base, expect, readStore, waitForOfflineReady } from './fixtures';
+import { expect, readStore, testThroughProxy as test, waitForOfflineReady } from './fixtures';
 import { reviewCreate } from '../src/testing/records';
 import { addRecords, dispatchSync, registerSync, syncStatus, writeReview } from './sync-helpers';
 
-/** The browser talks to a fault faults in front of the real server. */
-const test = base.extend<{ faults: FaultProxy }>({
-  faults: async ({ server }, use) => {
-    const faults = await FaultProxy.start(server.url);
-    await use(faults);
-    await faults.close();
-  },
-  baseURL: async ({ faults }, use) => use(faults.url),
-});
 
 const isReviewPost = (req: { method?: string; url?: string }) => req.method === 'POST' && !!req.url?.startsWith('/reviews');
 

@@ -1,5 +1,6 @@
 import { type Page, test as base, expect } from '@playwright/test';
 import { DB_NAME, type StoreName } from '../src/shared/db-schema';
+import { FaultProxy } from './fault-proxy';
 import { ServerProcess } from './server';
 
 interface Fixtures {
@@ -20,6 +21,16 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
+
+/** The browser talks to a fault proxy in front of the real server (which also counts what arrives). */
+export const testThroughProxy = test.extend<{ faults: FaultProxy }>({
+  faults: async ({ server }, use) => {
+    const faults = await FaultProxy.start(server.url);
+    await use(faults);
+    await faults.close();
+  },
+  baseURL: async ({ faults }, use) => use(faults.url),
+});
 
 export class ServerApi {
   constructor(private readonly server: ServerProcess) {}

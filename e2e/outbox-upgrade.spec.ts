@@ -2,23 +2,13 @@ import type { Page } from '@playwright/test';
 import { DB_NAME, DB_VERSION, type OwnReview } from '../src/shared/db-schema';
 import type { LegacyFavorite, LegacyReview } from '../src/shared/legacy-records';
 import { writeVersion1Db } from '../src/testing/legacy-db';
-import { FaultProxy } from './fault-proxy';
-import { test as base, expect, readStore } from './fixtures';
-
-/** The app is reached through a pass-through proxy that counts the POSTs which reach the server. */
-const test = base.extend<{ faults: FaultProxy }>({
-  faults: async ({ server }, use) => {
-    const faults = await FaultProxy.start(server.url);
-    await use(faults);
-    await faults.close();
-  },
-  baseURL: async ({ faults }, use) => use(faults.url),
-});
+import { expect, readStore, testThroughProxy as test } from './fixtures';
 
 /**
  * An app update with changes still waiting: the previous release (database version 1) left its
  * outbox records in its own format; the new release converts them in its one upgrade and delivers
  * each exactly once to the real server. One it cannot convert is shown as "Not sent", with why.
+ * The app is reached through the fault proxy, passing everything, which counts the POSTs that arrive.
  */
 
 interface Created {
