@@ -1,19 +1,11 @@
 import { expect, test } from './fixtures';
+import { watchCspViolations } from './csp';
 import { writeReview } from './sync-helpers';
 
 test('the app runs under its Content-Security-Policy with no violation, on both pages and through a write', async ({
   page,
 }) => {
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-  });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      (window as unknown as { __csp: string[] }).__csp ??= [];
-      (window as unknown as { __csp: string[] }).__csp.push(`${event.violatedDirective} ${event.blockedURI}`);
-    });
-  });
+  const violations = await watchCspViolations(page);
 
   const response = await page.goto('/');
   const csp = response?.headers()['content-security-policy'] ?? '';
@@ -29,6 +21,5 @@ test('the app runs under its Content-Security-Policy with no violation, on both 
   // Give the idle-deferred map (Leaflet and its styles) time to load too.
   await page.waitForTimeout(1500);
 
-  expect(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).toEqual([]);
-  expect(violations).toEqual([]);
+  expect(await violations()).toEqual([]);
 });

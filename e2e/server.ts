@@ -16,21 +16,30 @@ export class ServerProcess {
 
   private constructor(
     readonly port: number,
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
+    private readonly args: string[],
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<ServerProcess> {
-    const server = new ServerProcess(await freePort(), env);
+  /** Our built server; `args` runs another one instead (e2e/classic-server.ts). */
+  static async start(env: Record<string, string> = {}, args = ['dist/server/main.mjs']): Promise<ServerProcess> {
+    const server = new ServerProcess(await freePort(), env, args);
     await server.start();
     return server;
+  }
+
+  /** The original stage-3 server's behaviour (e2e/classic-server.ts), in memory. */
+  static classic(): Promise<ServerProcess> {
+    return ServerProcess.start({}, ['--import', 'tsx', 'e2e/classic-server.ts']);
   }
 
   get url(): string {
     return `http://localhost:${this.port}`;
   }
 
-  async start(): Promise<void> {
-    const child = spawn(process.execPath, ['dist/server/main.mjs'], {
+  /** Starts (again) on the same port and database; `env` changes settings from now on. */
+  async start(env: Record<string, string> = {}): Promise<void> {
+    this.env = { ...this.env, ...env };
+    const child = spawn(process.execPath, this.args, {
       env: { ...process.env, PORT: String(this.port), DB_FILE: this.dbFile, LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -5,6 +5,7 @@
  */
 import compress from '@fastify/compress';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { registerAppConfig } from './app-config.ts';
 import { ensureDbFolder, type LogLevel } from './config.ts';
 import { registerBodyParsers } from './content-types.ts';
 import { registerCors } from './cors.ts';
@@ -29,6 +30,8 @@ export interface ServerOptions {
   rateLimitWindowMs?: number;
   /** Largest request body in bytes (default 64 KiB). */
   bodyLimit?: number;
+  /** The API the served app uses ('' or absent: this server); see config.ts. */
+  apiBaseUrl?: string;
   /** Longest time a client may take to send a whole request, headers and body (default 30 s). */
   requestTimeoutMs?: number;
   /** Longest time a client may take to send a request's headers (default 20 s, at most the above). */
@@ -102,7 +105,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     app.setErrorHandler(handleError);
     closeConnectionsOnShutdown(app);
     registerCors(app);
-    await registerSecurityHeaders(app);
+    await registerSecurityHeaders(app, options.apiBaseUrl ?? '');
     await app.register(compress, {
       // The plugin's brotli quality (4) suits per-request JSON; 11 would cost far more CPU.
       encodings: ['br', 'gzip'],
@@ -119,6 +122,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
     await app.register(restaurantRoutes, { storage, writeLimit });
     await app.register(reviewRoutes, { storage, writeLimit });
+    registerAppConfig(app, { apiBaseUrl: options.apiBaseUrl ?? '' });
     await registerStaticApp(app, options.staticDir);
     return app;
   } catch (error) {

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normalizeApiBaseUrl } from '../src/shared/app-config.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -24,6 +25,11 @@ export interface ServerConfig {
   rateLimitWindowMs: number;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /**
+   * The API the served app talks to: '' for this server's own origin, else an absolute http(s)
+   * URL without a trailing slash. Decided at run time, so one build fits any API.
+   */
+  apiBaseUrl: string;
   /** How long a client may take to send a whole request, headers and body (see app.ts). */
   requestTimeoutMs: number;
   /** How long a client may take to send a request's headers; at most requestTimeoutMs. */
@@ -115,6 +121,9 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
   const rawStaticDir = (env['STATIC_DIR'] ?? '').trim();
   const staticDir = rawStaticDir ? resolve(cwd, rawStaticDir) : defaultStaticDir();
 
+  const apiSetting = normalizeApiBaseUrl(env['API_BASE_URL'] ?? '');
+  if ('error' in apiSetting) problems.push(`API_BASE_URL ${apiSetting.error}`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -125,6 +134,7 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimitMax,
     rateLimitWindowMs,
     bodyLimit,
+    apiBaseUrl: 'value' in apiSetting ? apiSetting.value : '',
     requestTimeoutMs,
     headersTimeoutMs,
     keepAliveTimeoutMs,

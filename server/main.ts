@@ -32,6 +32,8 @@ const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
 process.stdout.write(`Restaurant Reviews listening on http://${shownHost}:${port}\n`);
+// Say which API the served app uses, so a wrong API_BASE_URL is seen at once.
+process.stdout.write(`The app's API: ${config.apiBaseUrl || 'this server (API_BASE_URL is empty)'}\n`);
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {

@@ -4,6 +4,8 @@
  */
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { originOf } from '../src/shared/app-config.ts';
+import { isApiPath } from './static.ts';
 
 /**
  * The map's tile server: the one outside host the app loads from (images only). It must match
@@ -11,41 +13,75 @@ import type { FastifyInstance } from 'fastify';
  */
 export const MAP_TILE_ORIGIN = 'https://tile.openstreetmap.org';
 
+/** The service worker's script: its response's CSP governs every fetch the worker makes. */
+export const WORKER_SCRIPT_PATH = '/custom-sw.js';
+
 /**
  * The CSP sent with every response. Scripts only from our origin, no inline script; styles may
  * be inline because Angular injects component styles and Leaflet positions tiles with `style`.
+ * `connect-src` names our origin and the configured API (API_BASE_URL), nothing else.
  */
-export const CONTENT_SECURITY_POLICY: Readonly<Record<string, readonly string[]>> = {
-  'default-src': ["'self'"],
-  'img-src': ["'self'", 'data:', 'blob:', MAP_TILE_ORIGIN],
-  'style-src': ["'self'", "'unsafe-inline'"],
-  'script-src': ["'self'"],
-  'connect-src': ["'self'"],
-  'worker-src': ["'self'"],
-  'manifest-src': ["'self'"],
-  'object-src': ["'none'"],
-  'base-uri': ["'self'"],
-  'frame-ancestors': ["'none'"],
-  'form-action': ["'self'"],
-};
+export function contentSecurityPolicy(apiBaseUrl: string): Record<string, string[]> {
+  return {
+    'default-src': ["'self'"],
+    'img-src': ["'self'", 'data:', 'blob:', MAP_TILE_ORIGIN],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'script-src': ["'self'"],
+    'connect-src': apiBaseUrl ? ["'self'", originOf(apiBaseUrl)] : ["'self'"],
+    'worker-src': ["'self'"],
+    'manifest-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    'form-action': ["'self'"],
+  };
+}
+
+/**
+ * The service worker's own policy: the page's, except that it may connect to any http(s) API.
+ *
+ * A worker keeps the CSP its script arrived with for as long as that version lives, and a change
+ * of API_BASE_URL alone does not change the script's bytes, so the browser keeps that version.
+ * The worker must deliver every queued write to the API it was made for: the one configured
+ * now, and one configured before, if writes for it are still waiting. A `connect-src` naming one
+ * API would strand those writes (or, after an update, new ones). The worker runs no HTML and no
+ * script but ours (`script-src 'self'` still holds), and it only connects to API addresses the
+ * app itself recorded, so the wider `connect-src` does not open a door the page's strict policy
+ * closes.
+ */
+export function workerContentSecurityPolicy(apiBaseUrl: string): Record<string, string[]> {
+  return { ...contentSecurityPolicy(apiBaseUrl), 'connect-src': ["'self'", 'https:', 'http:'] };
+}
+
+export function serializeCsp(directives: Record<string, string[]>): string {
+  return Object.entries(directives)
+    .map(([name, sources]) => `${name} ${sources.join(' ')}`)
+    .join(';');
+}
 
 /**
  * The build has no inline script (Angular's autoCsp and critical-CSS inlining are off in
- * angular.json), so one header policy fits every response, the app's HTML included.
+ * angular.json), so one header policy fits every response, the app's HTML included; the worker
+ * script gets its own (above).
  */
-export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
+export async function registerSecurityHeaders(app: FastifyInstance, apiBaseUrl = ''): Promise<void> {
   await app.register(helmet, {
     global: true,
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: Object.fromEntries(
-        Object.entries(CONTENT_SECURITY_POLICY).map(([name, sources]) => [name, [...sources]]),
-      ),
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(apiBaseUrl) },
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
     // The server speaks plain HTTP. HSTS belongs to whatever terminates TLS in front of it, and
     // pinning a host to HTTPS for a year is that deployment's decision, not the app's.
     strictTransportSecurity: false,
+  });
+
+  const workerCsp = serializeCsp(workerContentSecurityPolicy(apiBaseUrl));
+  app.addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?', 1)[0] ?? '/';
+    // The API is CORS-open by contract: a client on another origin may load it in no-cors mode
+    // too (a classic client's worker caching it, for one). The app's own files stay same-origin.
+    if (isApiPath(path)) reply.header('cross-origin-resource-policy', 'cross-origin');
+    else if (path === WORKER_SCRIPT_PATH) reply.header('content-security-policy', workerCsp);
+    done();
   });
 }

@@ -41,7 +41,7 @@ export function cacheControlFor(filePath: string): string {
 
 const API_PREFIXES = ['/restaurants', '/reviews'];
 
-function isApiPath(path: string): boolean {
+export function isApiPath(path: string): boolean {
   return API_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 

@@ -12,6 +12,7 @@ describe('configuration', () => {
     assert.equal(config.rateLimitMax, 2000);
     assert.equal(config.rateLimitWindowMs, 60_000);
     assert.equal(config.bodyLimit, 65_536);
+    assert.equal(config.apiBaseUrl, '', 'the API is on the app\'s own origin');
     assert.equal(config.requestTimeoutMs, 30_000);
     assert.equal(config.headersTimeoutMs, 20_000);
     assert.equal(config.keepAliveTimeoutMs, 72_000);
@@ -28,6 +29,7 @@ describe('configuration', () => {
         RATE_LIMIT_MAX: '5',
         RATE_LIMIT_WINDOW_MS: '1000',
         BODY_LIMIT: '2048',
+        API_BASE_URL: 'https://api.example.com/v1/',
         REQUEST_TIMEOUT_MS: '5000',
         HEADERS_TIMEOUT_MS: '2000',
         KEEP_ALIVE_TIMEOUT_MS: '3000',
@@ -43,6 +45,7 @@ describe('configuration', () => {
       rateLimitMax: 5,
       rateLimitWindowMs: 1000,
       bodyLimit: 2048,
+      apiBaseUrl: 'https://api.example.com/v1',
       requestTimeoutMs: 5000,
       headersTimeoutMs: 2000,
       keepAliveTimeoutMs: 3000,
@@ -66,6 +69,12 @@ describe('configuration', () => {
       ['BODY_LIMIT', '10', /BODY_LIMIT must be an integer from 1024/],
       ['LOG_LEVEL', 'verbose', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
       ['HOST', 'local host', /HOST must be a host name/],
+      ['API_BASE_URL', 'localhost:1337', /API_BASE_URL must use http or https \(got "localhost:1337"\)/],
+      ['API_BASE_URL', '/api', /API_BASE_URL must be an absolute http\(s\) URL/],
+      ['API_BASE_URL', 'ftp://example.com', /API_BASE_URL must use http or https/],
+      ['API_BASE_URL', 'http://', /API_BASE_URL must be an absolute http\(s\) URL/],
+      ['API_BASE_URL', 'http://user:pw@example.com', /API_BASE_URL must not contain credentials/],
+      ['API_BASE_URL', 'http://example.com/?x=1', /API_BASE_URL must not have a query or a fragment/],
       ['REQUEST_TIMEOUT_MS', '0', /REQUEST_TIMEOUT_MS must be an integer from 1000 to 3600000 \(got "0"\)/],
       ['REQUEST_TIMEOUT_MS', '30s', /REQUEST_TIMEOUT_MS must be an integer/],
       ['HEADERS_TIMEOUT_MS', '999', /HEADERS_TIMEOUT_MS must be an integer from 1000/],
@@ -74,6 +83,21 @@ describe('configuration', () => {
     ];
     for (const [name, value, message] of bad) {
       assert.throws(() => readConfig({ [name]: value }), message, `${name}=${value}`);
+    }
+  });
+
+  it('normalizes API_BASE_URL: empty means the own origin, else an absolute URL without trailing slash', () => {
+    const cases: [string | undefined, string][] = [
+      [undefined, ''],
+      ['', ''],
+      ['   ', ''],
+      ['http://127.0.0.1:13370', 'http://127.0.0.1:13370'],
+      ['http://127.0.0.1:13370/', 'http://127.0.0.1:13370'],
+      [' HTTP://API.Example.com:80/ ', 'http://api.example.com'],
+      ['https://example.com/api//', 'https://example.com/api'],
+    ];
+    for (const [raw, expected] of cases) {
+      assert.equal(readConfig(raw === undefined ? {} : { API_BASE_URL: raw }).apiBaseUrl, expected, `${raw}`);
     }
   });
 

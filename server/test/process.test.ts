@@ -148,12 +148,19 @@ describe('server process', () => {
   });
 
   it('refuses to start with a bad configuration, naming every bad variable', async () => {
-    const child = run({ ...baseEnv(), PORT: 'abc', LOG_LEVEL: 'loud', DB_FILE: join(dir, 'never.sqlite') });
+    const child = run({
+      ...baseEnv(),
+      PORT: 'abc',
+      LOG_LEVEL: 'loud',
+      API_BASE_URL: 'api.example.com',
+      DB_FILE: join(dir, 'never.sqlite'),
+    });
     children.push(child.process);
     const { code } = await child.exit;
     assert.equal(code, 1);
     assert.match(child.stderr(), /PORT must be an integer from 0 to 65535 \(got "abc"\)/);
     assert.match(child.stderr(), /LOG_LEVEL must be one of/);
+    assert.match(child.stderr(), /API_BASE_URL must be an absolute http\(s\) URL .*\(got "api.example.com"\)/);
     assert.equal(existsSync(join(dir, 'never.sqlite')), false, 'nothing was created');
   });
 

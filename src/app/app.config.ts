@@ -9,6 +9,7 @@ import {
 import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
 import { provideServiceWorker } from '@angular/service-worker';
 import { routes } from './app.routes';
+import { RuntimeConfig } from './core/runtime-config';
 import { Delivery } from './sync/delivery';
 
 export const appConfig: ApplicationConfig = {
@@ -23,6 +24,8 @@ export const appConfig: ApplicationConfig = {
     }),
     // Whatever a previous visit left in the outbox goes out again; never blocks the first paint.
     provideAppInitializer(() => {
+      // The API address is asked for at once, and waited for by API requests only.
+      void inject(RuntimeConfig).apiBase();
       void inject(Delivery).start();
     }),
   ],

@@ -62,12 +62,22 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Where requests go: a fixed base URL ('' for the page's own origin), or one that is only known
+ * later (the page's runtime config): then each request waits for it, and nothing else does.
+ */
+export type BaseUrl = string | (() => Promise<string>);
+
 export class ApiClient {
   constructor(
-    /** As configured: may be empty (same origin) or relative; records store its absolute form. */
-    readonly baseUrl: string,
+    private readonly baseUrl: BaseUrl,
     private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
   ) {}
+
+  /** The same client (same fetch) pointed at another API: the one a queued write was made for. */
+  at(baseUrl: string): ApiClient {
+    return new ApiClient(baseUrl, this.fetchFn);
+  }
 
   async restaurants(options: RequestOptions = {}): Promise<Restaurant[]> {
     const body = await this.json<unknown[]>(apiPaths.restaurants(), { method: 'GET' }, options);
@@ -149,6 +159,7 @@ export class ApiClient {
   }
 
   private async send(path: string, init: RequestInit, { signal, timeoutMs }: RequestOptions): Promise<Response> {
+    const base = typeof this.baseUrl === 'string' ? this.baseUrl : await this.baseUrl();
     const controller = new AbortController();
     const abort = () => controller.abort();
     signal?.addEventListener('abort', abort, { once: true });
@@ -160,7 +171,7 @@ export class ApiClient {
         }, timeoutMs)
       : undefined;
     try {
-      return await this.fetchFn(this.baseUrl + path, { ...init, cache: 'no-store', signal: controller.signal });
+      return await this.fetchFn(base + path, { ...init, cache: 'no-store', signal: controller.signal });
     } catch (error) {
       if (signal?.aborted) throw error;
       const reason = timedOut ? `timed out after ${timeoutMs} ms` : (error as Error)?.message || 'network error';

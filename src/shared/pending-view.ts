@@ -4,7 +4,8 @@
  * Pure functions over what the stores hold (server copies in `restaurants` / `reviews`, changes in
  * the outbox stores). Nothing writes a pending change into a server copy; every view that shows
  * favorites or reviews goes through here, so there is one answer to "what does this look like now".
- * Only changes for `api` (the API the data came from) are laid over it.
+ * Only changes for `api` (the API the data came from) are laid over it; with `api` not known yet
+ * (undefined), all of them are.
  */
 import type { Restaurant, Review } from './api';
 import {
@@ -45,8 +46,11 @@ export interface ReviewItem {
   readonly mine: boolean;
 }
 
-export function restaurantView(restaurant: Restaurant, wish: FavoriteRecord | undefined, api: string): RestaurantView {
-  if (!wish || wish.api !== api || wish.restaurant_id !== restaurant.id) return { ...restaurant, favoriteSync: 'synced' };
+/** Whether a record was made for the API the data came from (`undefined`: not known yet, so yes). */
+const forApi = (api: string | undefined) => (record: { api: string }) => api === undefined || record.api === api;
+
+export function restaurantView(restaurant: Restaurant, wish: FavoriteRecord | undefined, api: string | undefined): RestaurantView {
+  if (!wish || !forApi(api)(wish) || wish.restaurant_id !== restaurant.id) return { ...restaurant, favoriteSync: 'synced' };
   return {
     ...restaurant,
     // A refused wish still shows: the person decides (Retry or Discard) whether it stands.
@@ -56,16 +60,21 @@ export function restaurantView(restaurant: Restaurant, wish: FavoriteRecord | un
   };
 }
 
-export function restaurantsView(restaurants: Restaurant[], wishes: FavoriteRecord[], api: string): RestaurantView[] {
-  const byRestaurant = new Map(wishes.filter((w) => w.api === api).map((w) => [w.restaurant_id, w]));
+export function restaurantsView(restaurants: Restaurant[], wishes: FavoriteRecord[], api: string | undefined): RestaurantView[] {
+  const byRestaurant = new Map(wishes.filter(forApi(api)).map((w) => [w.restaurant_id, w]));
   return restaurants.map((restaurant) => restaurantView(restaurant, byRestaurant.get(restaurant.id), api));
 }
 
 /** One restaurant's reviews, newest first: the server's, as changed by this person, plus the unsent ones. */
-export function reviewsView(server: Review[], records: StoredReviewSlot[], ownReviewIds: Iterable<number>, api: string): ReviewItem[] {
+export function reviewsView(
+  server: Review[],
+  records: StoredReviewSlot[],
+  ownReviewIds: Iterable<number>,
+  api: string | undefined,
+): ReviewItem[] {
   const mine = new Set(ownReviewIds);
-  const forApi = records.filter((r) => r.api === api);
-  const changes = new Map(forApi.filter(isChange).map((r) => [r.review_id, r]));
+  const ours = records.filter(forApi(api));
+  const changes = new Map(ours.filter(isChange).map((r) => [r.review_id, r]));
   const delivered = new Set(server.map((r) => r.client_id).filter(Boolean));
   const items: ReviewItem[] = [];
   for (const review of server) {
@@ -74,16 +83,23 @@ export function reviewsView(server: Review[], records: StoredReviewSlot[], ownRe
     if (change?.kind === 'review-delete' && change.status === 'pending') continue;
     items.push(change ? withChange(review, change, mine.has(review.id)) : fromServer(review, mine.has(review.id)));
   }
-  for (const record of forApi) {
+  for (const record of ours) {
     if (record.kind === 'review-create' && !delivered.has(record.client_id)) items.push(fromOutbox(record));
   }
   return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || (b.id ?? 0) - (a.id ?? 0));
 }
 
-/** The outbox status line and the "Not sent" list, for every API this device has changes for. */
-export function outboxSummary(favorites: FavoriteRecord[], reviews: StoredReviewSlot[]) {
+/**
+ * The outbox status line and the "Not sent" list, for every API this device has changes for;
+ * pending changes for an API other than `api` are also counted by API: they still go there.
+ */
+export function outboxSummary(favorites: FavoriteRecord[], reviews: StoredReviewSlot[], api?: string) {
+  const pending = [...favorites, ...reviews].filter((r) => r.status === 'pending');
+  const elsewhere = new Map<string, number>();
+  for (const record of pending) if (!forApi(api)(record)) elsewhere.set(record.api, (elsewhere.get(record.api) ?? 0) + 1);
   return {
-    pending: [...favorites, ...reviews].filter((r) => r.status === 'pending').length,
+    pending: pending.length,
+    waitingElsewhere: [...elsewhere].map(([api, count]) => ({ api, count })),
     failedFavorites: favorites.filter((f) => f.status === 'failed'),
     failedReviews: reviews.filter((r) => r.status === 'failed'),
   };

@@ -10,7 +10,7 @@ import { type ReplayRun, messageOf } from './replay-run';
 
 export async function replayChanges(run: ReplayRun, due: StoredChange[]): Promise<void> {
   for (const change of due) {
-    if (run.transient) return;
+    if (run.isHeld(change)) continue;
     await send(run, change);
   }
 }
@@ -29,10 +29,11 @@ async function send(run: ReplayRun, record: StoredChange): Promise<void> {
       await api.deleteReview(record.review_id, own.edit_token, options);
     }
     const tx = run.db.transaction(['reviews', 'offline-reviews', 'own-reviews'], 'readwrite');
+    // Copies from an API whose data this device no longer shows are not cached.
     if (updated) {
-      await tx.objectStore('reviews').put(updated);
+      if (run.caches(record)) await tx.objectStore('reviews').put(updated);
     } else {
-      await tx.objectStore('reviews').delete(record.review_id);
+      if (run.caches(record)) await tx.objectStore('reviews').delete(record.review_id);
       await tx.objectStore('own-reviews').delete(record.review_id);
     }
     await tx.objectStore('offline-reviews').delete(record.local_id);
@@ -40,7 +41,7 @@ async function send(run: ReplayRun, record: StoredChange): Promise<void> {
     run.outcome.editsSent++;
     run.changed({ stores: ['reviews', 'offline-reviews', 'own-reviews'], restaurantIds: [record.restaurant_id] });
   } catch (error) {
-    if (isRetryable(error)) run.holdOn(error);
+    if (isRetryable(error)) run.holdOn(error, record);
     else await failReview(run, record, messageOf(error));
   }
 }

@@ -32,10 +32,10 @@ export async function replayCreates(run: ReplayRun, due: StoredCreate[]): Promis
 
   let next = 0;
   const worker = async () => {
-    while (next < due.length && !run.transient) {
+    while (next < due.length) {
       // Read it again just before sending: the person may have edited or deleted it meanwhile.
       const record = await run.db.get('offline-reviews', due[next++].local_id);
-      if (record?.kind !== 'review-create' || record.status !== 'pending') continue;
+      if (record?.kind !== 'review-create' || record.status !== 'pending' || run.isHeld(record)) continue;
       const review = alreadyThere.get(lookupKey(record.api, record.client_id)) ?? (await send(run, record));
       if (review) {
         delivered.push({ sent: record, review });
@@ -54,13 +54,13 @@ async function findDelivered(run: ReplayRun, retried: StoredCreate[]): Promise<M
   const found = new Map<string, Review>();
   const places = new Map(retried.map((r) => [`${r.api} ${r.restaurant_id}`, r]));
   for (const record of places.values()) {
-    if (run.transient) break;
+    if (run.isHeld(record)) continue;
     try {
       const reviews = await run.api(record).reviewsOf(record.restaurant_id, { timeoutMs: run.timeoutMs });
       for (const review of reviews) if (review.client_id) found.set(lookupKey(record.api, review.client_id), review);
     } catch (error) {
       // Not knowing is not safe to send blind: treat it like any transient failure.
-      if (isRetryable(error)) run.holdOn(error);
+      if (isRetryable(error)) run.holdOn(error, record);
       // A 4xx here (say, an unknown restaurant) is answered by the POST itself.
     }
   }
@@ -72,7 +72,7 @@ async function send(run: ReplayRun, record: StoredCreate): Promise<CreatedReview
     const { restaurant_id, name, rating, comments, client_id } = record;
     return await run.api(record).createReview({ restaurant_id, name, rating, comments, client_id }, { timeoutMs: run.timeoutMs });
   } catch (error) {
-    if (isRetryable(error)) run.holdOn(error);
+    if (isRetryable(error)) run.holdOn(error, record);
     else await failReview(run, record, messageOf(error));
     return undefined;
   }
@@ -92,7 +92,8 @@ async function settle(run: ReplayRun, delivered: Delivered[]): Promise<void> {
     delivered.map(async ({ sent, review: { edit_token, ...review } }) => {
       // The token arrives once, with the 201: keep it, or this person can never edit the review.
       if (edit_token) await own.put({ review_id: review.id, restaurant_id: review.restaurant_id, edit_token });
-      await reviews.put(review);
+      // A copy from an API whose data this device no longer shows is not cached.
+      if (run.caches(sent)) await reviews.put(review);
       const common = { v: sent.v, api: sent.api, restaurant_id: sent.restaurant_id, review_id: review.id, local_id: sent.local_id };
       const current = await outbox.get(sent.local_id);
       if (!current || current.kind === 'review-delete') {

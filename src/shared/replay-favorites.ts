@@ -11,15 +11,16 @@ import { type ReplayRun, messageOf } from './replay-run';
 export async function replayFavorites(run: ReplayRun): Promise<void> {
   // A toggle made while a PUT was in flight leaves a record with a new stamp: send it too.
   const sent = new Set<string>();
-  for (let pass = 0; pass < 3 && !run.transient; pass++) {
+  for (let pass = 0; pass < 3; pass++) {
     const due: FavoriteRecord[] = [];
     for (const record of await run.db.getAll('offline-favorites')) {
       if (!isCurrent(record) || record.kind !== 'favorite') await run.setAside('offline-favorites', record.restaurant_id, record);
-      else if (record.status === 'pending' && !sent.has(record.stamp)) due.push(record);
+      else if (record.status !== 'pending' || sent.has(record.stamp) || run.isHeld(record)) continue;
+      else if (run.reachable(record, `favorite ${record.restaurant_id}`)) due.push(record);
     }
     if (!due.length) return;
     for (const favorite of due) {
-      if (run.transient) return;
+      if (run.isHeld(favorite)) continue;
       sent.add(favorite.stamp);
       await send(run, favorite);
     }
@@ -35,7 +36,7 @@ async function send(run: ReplayRun, favorite: FavoriteRecord): Promise<void> {
     run.outcome.favoritesSent++;
     run.changed({ stores: ['restaurants', 'offline-favorites'], restaurantIds: [favorite.restaurant_id] });
   } catch (error) {
-    if (isRetryable(error)) return run.holdOn(error);
+    if (isRetryable(error)) return run.holdOn(error, favorite);
     await fail(run, favorite, messageOf(error));
   }
 }
@@ -46,7 +47,8 @@ async function settle(run: ReplayRun, sent: FavoriteRecord, restaurant: Restaura
   const outbox = tx.objectStore('offline-favorites');
   const current = await outbox.get(sent.restaurant_id);
   if (current?.stamp === sent.stamp) await outbox.delete(sent.restaurant_id);
-  await tx.objectStore('restaurants').put(restaurant);
+  // A copy from an API whose data this device no longer shows is not cached.
+  if (run.caches(sent)) await tx.objectStore('restaurants').put(restaurant);
   await tx.done;
 }
 

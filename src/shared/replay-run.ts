@@ -4,6 +4,7 @@
  */
 import type { ApiClient } from './api-client';
 import { HttpError } from './api-client';
+import { DATA_API_META_KEY } from './app-config';
 import type { AppDb } from './db-schema';
 import { type OutboxRecord, RECORD_FORMAT, type UnreadableRecord, describeRecord } from './outbox-records';
 import { type ChangeScope, type SyncMessage, mergeScopes } from './sync-protocol';
@@ -17,6 +18,8 @@ export interface ReplayOutcome {
   failures: string[];
   /** Records still waiting because the server could not be reached or asked us to wait. */
   remaining: number;
+  /** Records left alone because this context may not connect to their API (`canReach`). */
+  unreachable: number;
   retryAfterMs?: number;
 }
 
@@ -24,6 +27,11 @@ export interface ReplayRunOptions {
   db: AppDb;
   /** The client for a record's API (`record.api`): every request for a record goes there. */
   apiFor: (baseUrl: string) => ApiClient;
+  /**
+   * Whether this context may connect to that API at all (a page's CSP names only the API it is
+   * set to now). Records it may not reach are left waiting, untouched, and counted as `unreachable`.
+   */
+  canReach?: (baseUrl: string) => boolean;
   timeoutMs?: number;
   concurrency?: number;
   notify?: (message: SyncMessage) => void;
@@ -38,10 +46,24 @@ export class ReplayRun {
   readonly timeoutMs: number;
   readonly concurrency: number;
   readonly now: () => number;
-  readonly outcome: ReplayOutcome = { reviewsSent: 0, editsSent: 0, favoritesSent: 0, failed: 0, failures: [], remaining: 0 };
-  /** The first transient failure; once set, nothing new is sent in this run. */
-  transient: unknown;
+  readonly outcome: ReplayOutcome = {
+    reviewsSent: 0,
+    editsSent: 0,
+    favoritesSent: 0,
+    failed: 0,
+    failures: [],
+    remaining: 0,
+    unreachable: 0,
+  };
+  /**
+   * Transient failures by API. Once an API failed, nothing new is sent to it in this run; the
+   * others go on, so an API that is down (or gone) does not hold back writes for another.
+   */
+  private readonly held = new Map<string, unknown>();
   private readonly clients = new Map<string, ApiClient>();
+  private readonly countedUnreachable = new Set<string>();
+  /** The API the cached server copies belong to; answers from another one are not cached. */
+  private dataApi = '';
   private lastChanged = 0;
   private unsent?: ChangeScope;
 
@@ -52,6 +74,35 @@ export class ReplayRun {
     this.now = options.now ?? Date.now;
   }
 
+  /** Reads which API the cached server copies came from (the page's runtime config writes it). */
+  async start(): Promise<void> {
+    const dataApi = (await this.db.get('meta', DATA_API_META_KEY))?.value;
+    this.dataApi = typeof dataApi === 'string' ? dataApi : globalThis.location.origin;
+  }
+
+  /** The first transient failure of the run, if any (the reason a sync event is rejected). */
+  get transient(): unknown {
+    return this.held.values().next().value;
+  }
+
+  /** Whether a server copy from this record's API belongs in the cache (the app shows that API). */
+  caches(record: { api: string }): boolean {
+    return record.api === this.dataApi;
+  }
+
+  /** Nothing more goes to this record's API in this run: it failed transiently. */
+  isHeld(record: { api: string }): boolean {
+    return this.held.has(record.api);
+  }
+
+  /** Whether this context may send this record; one it may not is counted once, and left alone. */
+  reachable(record: { api: string }, key: string): boolean {
+    if (this.options.canReach?.(record.api) ?? true) return true;
+    if (!this.countedUnreachable.has(key)) this.outcome.unreachable++;
+    this.countedUnreachable.add(key);
+    return false;
+  }
+
   /** The API a record belongs to; one client per API for the whole run. */
   api(record: { api: string }): ApiClient {
     let client = this.clients.get(record.api);
@@ -59,9 +110,9 @@ export class ReplayRun {
     return client;
   }
 
-  /** A transient failure (network, 5xx, 429): stop sending, keep everything, honour Retry-After. */
-  holdOn(error: unknown): void {
-    this.transient ??= error;
+  /** A transient failure (network, 5xx, 429): stop sending to that API, keep everything, honour Retry-After. */
+  holdOn(error: unknown, record: { api: string }): void {
+    if (!this.held.has(record.api)) this.held.set(record.api, error);
     const retryAfterMs = error instanceof HttpError ? error.retryAfterMs : undefined;
     if (retryAfterMs) {
       this.outcome.retryAfterMs = Math.max(this.outcome.retryAfterMs ?? 0, retryAfterMs);

@@ -1,5 +1,6 @@
+import { DATA_API_META_KEY } from './app-config';
 import { favorite, reviewCreate, reviewDelete, reviewEdit, unkeyed } from '../testing/records';
-import { deleteAppDb, json, ScriptedFetch, wireRestaurant } from '../testing/scripted-fetch';
+import { type RecordedCall, deleteAppDb, json, ScriptedFetch, wireRestaurant } from '../testing/scripted-fetch';
 import { normalizeRestaurant } from './api';
 import { ApiClient } from './api-client';
 import { type AppDb, openAppDb } from './db-schema';
@@ -265,5 +266,110 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     network.calls.length = 0;
     await replay();
     expect(network.calls.length).withContext('never retried by itself').toBe(0);
+  });
+});
+
+describe('replayOutbox: every record goes to the API it was made for', () => {
+  const B = 'http://api-b.test:4001';
+  const C = 'http://api-c.test:4002/v2';
+  let db: AppDb;
+  let network: ScriptedFetch;
+  let nextId: number;
+
+  beforeEach(async () => {
+    await deleteAppDb();
+    db = await openAppDb();
+    nextId = 500;
+    network = new ScriptedFetch(serverAnswers);
+  });
+
+  /** A server that accepts everything. */
+  const serverAnswers = (call: RecordedCall): Response => {
+    if (call.method === 'POST') return json(serverReview(call.body as object, nextId++), 201);
+    if (call.method === 'PUT') return json(wireRestaurant(Number(/restaurants\/(\d+)/.exec(call.url)![1]), { is_favorite: 'true' }));
+    return json([]);
+  };
+  afterEach(() => db.close());
+
+  const replay = (canReach?: (base: string) => boolean) =>
+    replayOutbox({ db, apiFor: (base) => new ApiClient(base, network.fetch), canReach, timeoutMs: 2000 });
+
+  it('sends each favorite and review to its own API, and caches only copies from the API the cache is for', async () => {
+    await db.put('meta', { key: DATA_API_META_KEY, value: C });
+    await db.add('offline-reviews', queuedReview({ name: 'For B', api: B, restaurant_id: 1 }));
+    await db.add('offline-reviews', queuedReview({ name: 'For C', api: C, restaurant_id: 1 }));
+    await db.put('offline-favorites', favorite(4, true, { api: B, stamp: 's1' }));
+
+    const outcome = await replay();
+
+    expect(outcome.reviewsSent).toBe(2);
+    expect(outcome.favoritesSent).toBe(1);
+    const posts = network.calls.filter((c) => c.method === 'POST');
+    expect(posts.map((c) => [c.url, (c.body as { name: string }).name]).sort()).toEqual([
+      [`${B}/reviews/`, 'For B'],
+      [`${C}/reviews/`, 'For C'],
+    ]);
+    expect(network.calls.filter((c) => c.method === 'PUT').map((c) => c.url)).toEqual([`${B}/restaurants/4/?is_favorite=true`]);
+    // B's answers are not C's data: only C's review is cached, B's restaurant is not.
+    expect((await db.getAll('reviews')).map((r) => r.name)).toEqual(['For C']);
+    expect(await db.get('restaurants', 4)).toBeUndefined();
+    expect(await db.count('offline-reviews')).toBe(0);
+  });
+
+  it("looks an uncertain review up on its own API only: a copy on another API does not settle it", async () => {
+    const record = queuedReview({ name: 'Uncertain', api: B, attempts: 1 });
+    await db.add('offline-reviews', record);
+    network.respondWith((call) => {
+      // C has a review with that client id (say, a copy); B has not.
+      if (call.method === 'GET' && call.url.startsWith(C)) return json([serverReview({ ...record, id: 1 }, 1)]);
+      if (call.method === 'POST') return json(serverReview(call.body as object, nextId++), 201);
+      return json([]);
+    });
+
+    await replay();
+
+    expect(network.calls.filter((c) => c.method === 'GET').map((c) => c.url)).toEqual([`${B}/reviews/?restaurant_id=1`]);
+    expect(network.calls.filter((c) => c.method === 'POST').map((c) => c.url)).toEqual([`${B}/reviews/`]);
+    expect(await db.count('offline-reviews')).toBe(0);
+  });
+
+  it('an API that is down holds back only its own records: the others are delivered', async () => {
+    await db.add('offline-reviews', queuedReview({ name: 'For B 1', api: B }));
+    await db.add('offline-reviews', queuedReview({ name: 'For C', api: C }));
+    await db.add('offline-reviews', queuedReview({ name: 'For B 2', api: B }));
+    await db.put('offline-favorites', favorite(4, true, { api: B, stamp: 's1' }));
+    await db.put('offline-favorites', favorite(5, true, { api: C, stamp: 's2' }));
+    network.respondWith((call) => (call.url.startsWith(B) ? 'network-error' : serverAnswers(call)));
+
+    const error = await replay().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    expect(error).toBeInstanceOf(RetryLaterError);
+    const outcome = (error as RetryLaterError).outcome;
+    expect([outcome.reviewsSent, outcome.favoritesSent, outcome.remaining]).toEqual([1, 1, 3]);
+    // B was tried once (the first favorite PUT failed; nothing more went to it); C got all of its own.
+    expect(network.calls.filter((c) => c.url.startsWith(B)).map((c) => c.method)).toEqual(['PUT']);
+    const left = (await db.getAll('offline-reviews')) as StoredCreate[];
+    expect(left.map((r) => r.name).sort()).toEqual(['For B 1', 'For B 2']);
+    expect(left.every((r) => r.attempts <= 1 && r.status === 'pending')).toBeTrue();
+    expect((await db.getAll('offline-favorites')).map((f) => f.api)).toEqual([B]);
+  });
+
+  it('leaves records it may not reach untouched (no attempt counted) and says how many', async () => {
+    await db.add('offline-reviews', queuedReview({ name: 'For B', api: B }));
+    await db.add('offline-reviews', queuedReview({ name: 'For C', api: C }));
+    await db.put('offline-favorites', favorite(4, true, { api: B, stamp: 's1' }));
+
+    const outcome = await replay((base) => base === C);
+
+    expect(outcome.unreachable).toBe(2);
+    expect(outcome.reviewsSent).toBe(1);
+    expect(outcome.remaining).toBe(2);
+    expect(network.calls.every((c) => c.url.startsWith(C))).toBeTrue();
+    const left = (await db.getAll('offline-reviews')) as StoredCreate[];
+    expect(left.map((r) => [r.name, r.attempts, r.status])).toEqual([['For B', 0, 'pending']]);
+    expect(await db.count('offline-favorites')).toBe(1);
   });
 });

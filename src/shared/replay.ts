@@ -15,7 +15,7 @@ import { replayFavorites } from './replay-favorites';
 import { RETRY_AFTER_KEY, type ReplayOutcome, ReplayRun, type ReplayRunOptions } from './replay-run';
 import { REPLAY_LOCK } from './sync-protocol';
 
-export type { ReplayOutcome } from './replay-run';
+export { RETRY_AFTER_KEY, type ReplayOutcome } from './replay-run';
 
 export interface ReplayOptions extends ReplayRunOptions {
   /** Replay only one part of the outbox (one sync tag); both when omitted. */
@@ -61,6 +61,7 @@ export async function countPending(db: AppDb): Promise<{ favorites: number; revi
 
 async function run(replay: ReplayRun, only: ReplayOptions['only']): Promise<ReplayOutcome> {
   const { outcome } = replay;
+  await replay.start();
   const waitMs = await backOffRemaining(replay);
   if (waitMs > 0) {
     outcome.retryAfterMs = waitMs;
@@ -69,7 +70,8 @@ async function run(replay: ReplayRun, only: ReplayOptions['only']): Promise<Repl
     return outcome;
   }
   if (only !== 'reviews') await replayFavorites(replay);
-  if (only !== 'favorites' && !replay.transient) await replayReviews(replay);
+  // A transient failure holds back only its own API: the others go on.
+  if (only !== 'favorites') await replayReviews(replay);
 
   outcome.remaining = await countRemaining(replay.db, only);
   replay.flush();
@@ -83,12 +85,12 @@ async function run(replay: ReplayRun, only: ReplayOptions['only']): Promise<Repl
 
 async function replayReviews(replay: ReplayRun): Promise<void> {
   // Settling a review can queue a follow-up (an edit or deletion made while it was in flight).
-  for (let pass = 0; pass < 3 && !replay.transient; pass++) {
+  for (let pass = 0; pass < 3; pass++) {
     const { creates, changes } = await markAttempt(replay);
     if (!creates.length && !changes.length) return;
     // New reviews first (in parallel), then edits and deletions in the order they were made.
     if (creates.length) await replayCreates(replay, creates);
-    if (!replay.transient) await replayChanges(replay, changes);
+    await replayChanges(replay, changes);
   }
 }
 
@@ -106,7 +108,8 @@ async function markAttempt(replay: ReplayRun): Promise<{ creates: StoredCreate[]
     if (record.kind === 'unreadable') continue;
     if (!isCurrent(record)) {
       unreadable.push({ key: cursor.primaryKey, value: record });
-    } else if (record.status !== 'pending') {
+    } else if (record.status !== 'pending' || replay.isHeld(record) || !replay.reachable(record, `review ${record.local_id}`)) {
+      // Failed, held back (its API failed in this run), or not reachable from here: left as it is.
       continue;
     } else if (record.kind === 'review-create') {
       const tried = { ...record, attempts: record.attempts + 1 };

@@ -16,6 +16,16 @@ export const SYNC_CHANNEL = 'restaurant-reviews-sync';
 export const REPLAY_LOCK = 'restaurant-reviews-outbox-replay';
 
 /**
+ * A page that may not reach some queued write's API itself (its CSP names only the API it is set
+ * to now) posts this to its service worker, which may reach any API and replays the outbox.
+ */
+export const REPLAY_REQUEST = { type: 'replay-outbox' } as const;
+
+export function isReplayRequest(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === REPLAY_REQUEST.type;
+}
+
+/**
  * What changed in IndexedDB: which stores, and for which restaurants (absent: any of them, e.g.
  * a full refresh of the list). A view re-reads only when a change concerns it.
  */

@@ -7,7 +7,7 @@
 import { ApiClient } from '../shared/api-client';
 import { appDbOpener } from '../shared/db-schema';
 import { replayOutbox } from '../shared/replay';
-import { SYNC_CHANNEL, SYNC_TAGS, type SyncMessage } from '../shared/sync-protocol';
+import { SYNC_CHANNEL, SYNC_TAGS, type SyncMessage, isReplayRequest } from '../shared/sync-protocol';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -19,7 +19,7 @@ interface SyncEvent extends ExtendableEvent {
 
 // Angular's worker (ngsw-worker.js) is loaded by the first line of the bundle, which
 // scripts/build-worker.mjs puts there: it registers install/activate/fetch before anything of ours.
-// We only add `sync`. There must be no second `fetch` listener.
+// We only add `sync` and one message. There must be no second `fetch` listener.
 
 const channel = new BroadcastChannel(SYNC_CHANNEL);
 const db = appDbOpener();
@@ -36,4 +36,15 @@ self.addEventListener('sync', (event) => {
   if (!only) return;
   // Rejecting keeps the tag registered, and the browser retries later; records are never dropped.
   sync.waitUntil(db().then((database) => replayOutbox({ db: database, apiFor, only, notify })));
+});
+
+// A page without Background Sync asks us to deliver what its own CSP does not let it reach (a
+// write made for an API the app is no longer set to). Failures stay queued; the page asks again.
+self.addEventListener('message', (event) => {
+  if (!isReplayRequest(event.data)) return;
+  event.waitUntil(
+    db()
+      .then((database) => replayOutbox({ db: database, apiFor, notify }))
+      .catch(() => undefined),
+  );
 });

@@ -59,7 +59,7 @@ export class RestaurantData {
       tx.objectStore('restaurants').getAll(),
       tx.objectStore('offline-favorites').getAll(),
     ]);
-    return restaurantsView(restaurants, wishes, this.target.base());
+    return restaurantsView(restaurants, wishes, this.target.current());
   }
 
   private async readOne(id: number): Promise<RestaurantView | undefined> {
@@ -68,7 +68,7 @@ export class RestaurantData {
       tx.objectStore('restaurants').get(id),
       tx.objectStore('offline-favorites').get(id),
     ]);
-    return restaurant && restaurantView(restaurant, wish, this.target.base());
+    return restaurant && restaurantView(restaurant, wish, this.target.current());
   }
 
   private async refreshAll(): Promise<RefreshResult> {

@@ -62,7 +62,7 @@ export class ReviewData {
       tx.objectStore('offline-reviews').index('restaurant_id').getAll(restaurantId),
       tx.objectStore('own-reviews').getAllKeys(),
     ]);
-    return reviewsView(synced, queued, own, this.target.base());
+    return reviewsView(synced, queued, own, this.target.current());
   }
 
   /** Replaces this restaurant's cached reviews with the server's list. */

@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { RetryLaterError, countPending, replayOutbox } from '../../shared/replay';
-import { SYNC_TAGS } from '../../shared/sync-protocol';
+import { REPLAY_REQUEST, SYNC_TAGS } from '../../shared/sync-protocol';
 import { Database } from '../core/database';
 import { ApiTarget } from './api-target';
 import { Connectivity } from './connectivity';
@@ -94,14 +94,32 @@ export class Delivery {
       this.replayAgain = false;
       try {
         const db = await this.database.get();
-        await replayOutbox({ db, apiFor: this.target.apiFor, notify: (message) => this.events.publish(message) });
+        // Before anything is sent: which API this page may reach depends on the config.
+        await this.target.base();
+        const outcome = await replayOutbox({
+          db,
+          apiFor: this.target.apiFor,
+          canReach: this.target.canReach,
+          notify: (message) => this.events.publish(message),
+        });
+        if (outcome.unreachable) this.handToWorker();
       } catch (error) {
         if (!(error instanceof RetryLaterError)) throw error;
+        if (error.outcome.unreachable) this.handToWorker();
         // Kept for later: honour the server's Retry-After, else the periodic replay picks it up.
         if (error.outcome.retryAfterMs) this.scheduleRetry(error.outcome.retryAfterMs);
         return;
       }
     } while (this.replayAgain);
+  }
+
+  /**
+   * Writes made for an API this page's CSP does not name (the app was set to another API since)
+   * go through the service worker, which may reach any API. Without one they wait, and the sync
+   * status says where they are going.
+   */
+  private handToWorker(): void {
+    navigator.serviceWorker?.controller?.postMessage(REPLAY_REQUEST);
   }
 
   private scheduleRetry(delayMs: number): void {

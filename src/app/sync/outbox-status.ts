@@ -3,6 +3,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { StoreName } from '../../shared/db-schema';
 import { outboxSummary } from '../../shared/pending-view';
 import { Database } from '../core/database';
+import { RuntimeConfig } from '../core/runtime-config';
 import { SyncEvents } from './sync-events';
 
 const OUTBOX_STORES: StoreName[] = ['offline-favorites', 'offline-reviews'];
@@ -11,7 +12,14 @@ const OUTBOX_STORES: StoreName[] = ['offline-favorites', 'offline-reviews'];
 @Injectable({ providedIn: 'root' })
 export class OutboxStatus {
   private readonly database = inject(Database);
-  private readonly summary = signal(outboxSummary([], []));
+  private readonly config = inject(RuntimeConfig);
+  private readonly records = signal<Parameters<typeof outboxSummary>>([[], []]);
+  private readonly summary = computed(() => {
+    const [favorites, reviews] = this.records();
+    // Until the API is known, nothing is said to be going elsewhere.
+    const api = this.config.apiBaseUrl();
+    return { ...outboxSummary(favorites, reviews, api), ...(api === undefined ? { waitingElsewhere: [] } : {}) };
+  });
 
   /** Changes queued and not yet confirmed by the server. */
   readonly pendingCount = computed(() => this.summary().pending);
@@ -19,6 +27,11 @@ export class OutboxStatus {
   readonly failedFavorites = computed(() => this.summary().failedFavorites);
   readonly failedReviews = computed(() => this.summary().failedReviews);
   readonly failedCount = computed(() => this.failedFavorites().length + this.failedReviews().length);
+  /**
+   * Pending changes made for an API other than the one the app is set to now, by API: they still
+   * go there (and only there), and the person is told so.
+   */
+  readonly waitingElsewhere = computed(() => this.summary().waitingElsewhere);
 
   constructor() {
     inject(SyncEvents)
@@ -35,6 +48,6 @@ export class OutboxStatus {
       tx.objectStore('offline-favorites').getAll(),
       tx.objectStore('offline-reviews').getAll(),
     ]);
-    this.summary.set(outboxSummary(favorites, reviews));
+    this.records.set([favorites, reviews]);
   }
 }

@@ -45,6 +45,8 @@ describe('Outbox (real IndexedDB, no service worker, scripted network)', () => {
     );
     expect(wishes.length).toBe(1);
     expect(wishes[0]).toEqual(jasmine.objectContaining({ restaurant_id: 2, is_favorite: false, status: 'pending' }));
+    // Fixed at write time: the API the runtime config names (Karma has no /app-config.json: this origin).
+    expect(wishes[0].api).toBe(location.origin);
     expect(status.pendingCount()).toBe(1);
   });
 
@@ -56,7 +58,7 @@ describe('Outbox (real IndexedDB, no service worker, scripted network)', () => {
     const db = await openAppDb();
     const [queued] = (await db.getAll('offline-reviews')) as StoredCreate[];
     db.close();
-    expect(queued).toEqual(jasmine.objectContaining({ name: 'Ana', client_id: record.client_id, status: 'pending' }));
+    expect(queued).toEqual(jasmine.objectContaining({ name: 'Ana', client_id: record.client_id, status: 'pending', api: location.origin }));
     expect(Date.parse(queued.createdAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 

@@ -44,10 +44,11 @@ export class Outbox {
 
   /** The latest wish per restaurant replaces any earlier one; the server copy stays as it is. */
   async setFavorite(restaurantId: number, isFavorite: boolean): Promise<void> {
+    const common = await this.common(restaurantId);
     const db = await this.database.get();
     await db.put('offline-favorites', {
       kind: 'favorite',
-      ...this.common(restaurantId),
+      ...common,
       is_favorite: isFavorite,
       stamp: newUuid(),
     });
@@ -55,10 +56,11 @@ export class Outbox {
   }
 
   async addReview(draft: ReviewDraft): Promise<StoredCreate> {
+    const common = await this.common(draft.restaurant_id);
     const db = await this.database.get();
     const record = {
       kind: 'review-create' as const,
-      ...this.common(draft.restaurant_id),
+      ...common,
       client_id: newUuid(),
       name: draft.name,
       rating: draft.rating,
@@ -76,6 +78,7 @@ export class Outbox {
    * one on the server gets an edit queued (merged with an earlier queued edit of the same review).
    */
   async editReview(target: ReviewTarget, changes: ReviewChanges): Promise<void> {
+    const common = await this.common(target.restaurant_id);
     const db = await this.database.get();
     const tx = db.transaction('offline-reviews', 'readwrite');
     const queued = await this.queuedFor(tx.store, target);
@@ -83,7 +86,7 @@ export class Outbox {
     if (queued?.kind === 'review-create' || queued?.kind === 'review-edit') {
       await tx.store.put({ ...queued, name, rating, comments, status: 'pending', error: undefined });
     } else if (!queued && target.id !== undefined) {
-      const edit = { kind: 'review-edit' as const, ...this.common(target.restaurant_id), review_id: target.id, name, rating, comments };
+      const edit = { kind: 'review-edit' as const, ...common, review_id: target.id, name, rating, comments };
       await tx.store.add(edit as StoredChange);
     }
     await tx.done;
@@ -92,6 +95,7 @@ export class Outbox {
 
   /** Deletes one of this person's reviews: a queued one just disappears; one on the server is queued for deletion. */
   async deleteReview(target: ReviewTarget): Promise<void> {
+    const common = await this.common(target.restaurant_id);
     const db = await this.database.get();
     const tx = db.transaction('offline-reviews', 'readwrite');
     const queued = await this.queuedFor(tx.store, target);
@@ -101,7 +105,7 @@ export class Outbox {
       const { v, api, restaurant_id, review_id, local_id } = queued as StoredChange;
       await tx.store.put({ kind: 'review-delete', v, api, restaurant_id, review_id, local_id, status: 'pending' });
     } else if (!queued && target.id !== undefined) {
-      const deletion = { kind: 'review-delete' as const, ...this.common(target.restaurant_id), review_id: target.id };
+      const deletion = { kind: 'review-delete' as const, ...common, review_id: target.id };
       await tx.store.add(deletion as StoredChange);
     }
     await tx.done;
@@ -139,9 +143,12 @@ export class Outbox {
     this.publish(['offline-favorites'], restaurantId);
   }
 
-  /** What every new record carries: its format, its API, its restaurant, and 'pending'. */
-  private common(restaurantId: number): Pick<FavoriteRecord, 'v' | 'api' | 'restaurant_id' | 'status'> {
-    return { v: RECORD_FORMAT, api: this.target.base(), restaurant_id: restaurantId, status: 'pending' };
+  /**
+   * What every new record carries: its format, its API, its restaurant, and 'pending'. Asked for
+   * before any transaction opens: waiting for the runtime config inside one would end it.
+   */
+  private async common(restaurantId: number): Promise<Pick<FavoriteRecord, 'v' | 'api' | 'restaurant_id' | 'status'>> {
+    return { v: RECORD_FORMAT, api: await this.target.base(), restaurant_id: restaurantId, status: 'pending' };
   }
 
   /** The queued record a change applies to: by its key, or the queued edit or deletion of a server review. */

@@ -30,6 +30,11 @@ export class SyncStatus {
     if (!this.connectivity.online()) parts.push('Offline');
     const pending = this.outbox.pendingCount();
     if (pending) parts.push(`${plural(pending, 'change')} waiting to sync`);
+    // Honest about where they go: writes made before the app was set to another API still go
+    // to the API they were made for.
+    for (const { api, count } of this.outbox.waitingElsewhere()) {
+      parts.push(`${plural(count, 'change')} waiting for ${api}, the server ${count === 1 ? 'it was' : 'they were'} made for`);
+    }
     const failed = this.outbox.failedCount();
     if (failed) parts.push(`${plural(failed, 'change')} not sent`);
     return parts.join(' · ');
