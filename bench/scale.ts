@@ -9,6 +9,7 @@
  *  (c) filter change: the Neighborhood select's change event → the aria-live count updated
  *  (g) search keystroke: one key typed into "Search by name" → the card list updated
  *  (d) scrolling to the bottom of the list: long tasks (> 50 ms) while scrolling
+ *  (g) one review submission: IndexedDB records read by the list page and the restaurant page
  */
 import type { BrowserContext, Page, Response } from '@playwright/test';
 import { spawn } from 'node:child_process';
@@ -25,11 +26,18 @@ import {
   waitForMarks,
   waitForOfflineReady,
 } from './lib/browser.ts';
+import { DB_NAME } from '../src/shared/db-schema.ts';
+import { measureIdbReads } from './idb-reads.ts';
 import { type Figure, failed, figure, messageOf } from './lib/figures.ts';
 import { type Scope, sleep } from './lib/scope.ts';
 import { ROOT, killChild, startServer, track } from './lib/server.ts';
 
 const SEED_SCRIPT = 'server/seed-large.ts';
+/**
+ * The same harness (tsx bench/idb-reads.ts --root=<export of main>) run against main before
+ * issue #14, when every change message made every view re-read its stores. Kept as the reference.
+ */
+const IDB_READS_BEFORE = { commit: '6030d56', list: 30_001, page: 18 };
 const BIG = 10_000;
 
 export interface ScaleOptions {
@@ -229,6 +237,20 @@ export async function measureScale(
     (e) => [failed(g, 'Scroll 10k list to the bottom: long tasks > 50 ms', '', e)],
   );
 
+  // (g) what one review submission reads back from IndexedDB (bench/idb-reads.ts)
+  await step(
+    'idb-reads',
+    async () => {
+      const reads = await measureIdbReads(scope, url, BIG);
+      details['idbReads'] = reads;
+      log(`  scale: one review submission read ${reads.list} records in the list tab, ${reads.page} in the restaurant tab`);
+      const note = (tab: 'list' | 'page') => `${IDB_READS_BEFORE[tab]} before #14 (main ${IDB_READS_BEFORE.commit}); by store: ${JSON.stringify(reads.byStore[tab])}`;
+      figures.push(figure(g, 'One review submission, 10k: IndexedDB records read by the list page', '', [reads.list], { target: { op: '<', value: 100 }, note: note('list') }));
+      figures.push(figure(g, 'One review submission, 10k: IndexedDB records read by the restaurant page', '', [reads.page], { target: { op: '<', value: 200 }, note: note('page') }));
+    },
+    (e) => [failed(g, 'One review submission, 10k: IndexedDB records read by the list page', '', e)],
+  );
+
   return { figures, details };
 }
 
@@ -305,16 +327,16 @@ function rawGet(url: string, acceptEncoding?: string): Promise<{ ms: number; bod
 
 /** In every document: `window.__benchIdbFull` = ms since navigation when `restaurants` holds `target`. */
 async function installIdbWatcher(context: BrowserContext, target: number): Promise<void> {
-  await context.addInitScript((target) => {
+  await context.addInitScript(({ target, dbName }) => {
     const w = window as unknown as { __benchIdbFull?: number };
     let db: IDBDatabase | undefined;
     const tick = async () => {
       try {
         if (!db) {
           // Never create the app's database: opening a missing one would make it empty at v1.
-          if (!(await indexedDB.databases()).some((d) => d.name === 'restaurant-reviews')) return void setTimeout(tick, 50);
+          if (!(await indexedDB.databases()).some((d) => d.name === dbName)) return void setTimeout(tick, 50);
           db = await new Promise<IDBDatabase>((resolve, reject) => {
-            const open = indexedDB.open('restaurant-reviews');
+            const open = indexedDB.open(dbName);
             open.onsuccess = () => resolve(open.result);
             open.onerror = () => reject(open.error);
           });
@@ -344,7 +366,7 @@ async function installIdbWatcher(context: BrowserContext, target: number): Promi
       setTimeout(tick, 50);
     };
     void tick();
-  }, target);
+  }, { target, dbName: DB_NAME });
 }
 
 // ---- (f) bytes of the restaurants request ----------------------------------------------------------

@@ -7,6 +7,9 @@
  * Fresh server (fresh database) and fresh browser context for every run.
  */
 import type { Browser, Page } from '@playwright/test';
+import { addRecords } from '../e2e/sync-helpers.ts';
+import { DB_NAME } from '../src/shared/db-schema.ts';
+import { reviewCreate } from '../src/testing/records.ts';
 import { idbCount, launchBrowser, newContext, waitForOfflineReady } from './lib/browser.ts';
 import { type Figure, failed, figure, messageOf } from './lib/figures.ts';
 import { type Scope, stage, withTimeout } from './lib/scope.ts';
@@ -116,9 +119,9 @@ async function drainOnce(scope: Scope, browser: Browser, n: number): Promise<Dra
     const limitMs = 20_000 + n * 60;
     // Watches the outbox from inside the page, so the end time is not blurred by round trips.
     const watcher = page.evaluate(
-      ({ n, limitMs }) =>
+      ({ n, limitMs, dbName }) =>
         new Promise<{ firstBatch?: number; empty?: number; left: number; statuses: Record<string, number> }>((resolve, reject) => {
-          const open = indexedDB.open('restaurant-reviews');
+          const open = indexedDB.open(dbName);
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
             const db = open.result;
@@ -153,7 +156,7 @@ async function drainOnce(scope: Scope, browser: Browser, n: number): Promise<Dra
             tick();
           };
         }),
-      { n, limitMs },
+      { n, limitMs, dbName: DB_NAME },
     );
     let firstPost: number | undefined;
     let posts = 0;
@@ -205,41 +208,20 @@ async function waitForStore(page: Page): Promise<void> {
   }
 }
 
-/** Puts N reviews straight into the outbox, in one transaction, the shape Outbox.addReview writes. */
-function queueReviews(page: Page, n: number): Promise<string[]> {
-  return page.evaluate(
-    (n) =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open('restaurant-reviews');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction('offline-reviews', 'readwrite');
-          const store = tx.objectStore('offline-reviews');
-          const ids: string[] = [];
-          for (let i = 0; i < n; i++) {
-            const client_id = crypto.randomUUID();
-            ids.push(client_id);
-            store.add({
-              client_id,
-              restaurant_id: 1,
-              name: `Bench ${i + 1}`,
-              rating: (i % 5) + 1,
-              comments: `Queued offline by the bench, review ${i + 1} of ${n}. The food was fine and the service quick.`,
-              createdAt: new Date().toISOString(),
-              status: 'pending',
-              attempts: 0,
-            });
-          }
-          tx.oncomplete = () => {
-            db.close();
-            resolve(ids);
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    n,
+/** Puts N reviews straight into the outbox, in one transaction, in the format Outbox.addReview writes. */
+async function queueReviews(page: Page, n: number): Promise<string[]> {
+  const api = new URL(page.url()).origin;
+  const records = Array.from({ length: n }, (_, i) =>
+    reviewCreate({
+      api,
+      restaurant_id: 1,
+      name: `Bench ${i + 1}`,
+      rating: (i % 5) + 1,
+      comments: `Queued offline by the bench, review ${i + 1} of ${n}. The food was fine and the service quick.`,
+    }),
   );
+  await addRecords(page, 'offline-reviews', records);
+  return records.map((r) => r.client_id);
 }
 
 async function reviewsOf(url: string, restaurantId: number): Promise<Array<{ id: number; client_id?: string }>> {

@@ -1,17 +1,8 @@
 import type { Page } from '@playwright/test';
-import { FaultProxy } from './fault-proxy';
-import { test as base, expect, readStore, waitForOfflineReady } from './fixtures';
-import { dispatchSync, syncStatus, writeReview } from './sync-helpers';
+import { expect, readStore, testThroughProxy as test, waitForOfflineReady } from './fixtures';
+import { reviewCreate } from '../src/testing/records';
+import { addRecords, dispatchSync, registerSync, syncStatus, writeReview } from './sync-helpers';
 
-/** The browser talks to a fault faults in front of the real server. */
-const test = base.extend<{ faults: FaultProxy }>({
-  faults: async ({ server }, use) => {
-    const faults = await FaultProxy.start(server.url);
-    await use(faults);
-    await faults.close();
-  },
-  baseURL: async ({ faults }, use) => use(faults.url),
-});
 
 const isReviewPost = (req: { method?: string; url?: string }) => req.method === 'POST' && !!req.url?.startsWith('/reviews');
 
@@ -23,37 +14,13 @@ interface Queued {
 
 /** Puts `count` reviews straight into the outbox and registers the sync tag (the form would be slow). */
 async function queueReviews(page: Page, restaurantId: number, prefix: string, count: number): Promise<string[]> {
-  return page.evaluate(
-    async ({ restaurantId, prefix, count }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('restaurant-reviews');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const tx = db.transaction('offline-reviews', 'readwrite');
-      const ids: string[] = [];
-      for (let i = 0; i < count; i++) {
-        const client_id = crypto.randomUUID();
-        ids.push(client_id);
-        tx.objectStore('offline-reviews').add({
-          client_id,
-          restaurant_id: restaurantId,
-          name: `${prefix} ${i}`,
-          rating: 1 + (i % 5),
-          comments: `Chaos review ${i}.`,
-          createdAt: new Date().toISOString(),
-          status: 'pending',
-          attempts: 0,
-        });
-      }
-      await new Promise((resolve) => (tx.oncomplete = resolve));
-      db.close();
-      const registration = (await navigator.serviceWorker.ready) as unknown as { sync: { register(tag: string): Promise<void> } };
-      await registration.sync.register('syncReviews');
-      return ids;
-    },
-    { restaurantId, prefix, count },
+  const api = new URL(page.url()).origin;
+  const records = Array.from({ length: count }, (_, i) =>
+    reviewCreate({ api, restaurant_id: restaurantId, name: `${prefix} ${i}`, rating: 1 + (i % 5), comments: `Chaos review ${i}.` }),
   );
+  await addRecords(page, 'offline-reviews', records);
+  await registerSync(page, 'syncReviews');
+  return records.map((r) => r.client_id);
 }
 
 test.describe('browser chaos: every queued write arrives exactly once', () => {

@@ -1,4 +1,6 @@
 import { type Page, test as base, expect } from '@playwright/test';
+import { DB_NAME, type StoreName } from '../src/shared/db-schema';
+import { FaultProxy } from './fault-proxy';
 import { ServerProcess } from './server';
 
 interface Fixtures {
@@ -19,6 +21,16 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
+
+/** The browser talks to a fault proxy in front of the real server (which also counts what arrives). */
+export const testThroughProxy = test.extend<{ faults: FaultProxy }>({
+  faults: async ({ server }, use) => {
+    const faults = await FaultProxy.start(server.url);
+    await use(faults);
+    await faults.close();
+  },
+  baseURL: async ({ faults }, use) => use(faults.url),
+});
 
 export class ServerApi {
   constructor(private readonly server: ServerProcess) {}
@@ -75,16 +87,14 @@ export async function waitForOfflineReady(page: Page): Promise<void> {
     .toBe(true);
 }
 
-type StoreName = 'restaurants' | 'reviews' | 'offline-favorites' | 'offline-reviews' | 'meta';
-
 /** Reads a whole store from the page's real IndexedDB (raw API: the page's bundle is not reachable). */
 export function readStore<T = Record<string, unknown>>(page: Page, store: StoreName): Promise<T[]> {
   return page.evaluate(
-    async (name) => {
+    async ({ name, dbName }) => {
       // Opening a database that does not exist yet would create it empty, at the app's version.
-      if (!(await indexedDB.databases()).some((db) => db.name === 'restaurant-reviews')) return [];
+      if (!(await indexedDB.databases()).some((db) => db.name === dbName)) return [];
       return new Promise<T[]>((resolve, reject) => {
-        const open = indexedDB.open('restaurant-reviews');
+        const open = indexedDB.open(dbName);
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
@@ -102,6 +112,6 @@ export function readStore<T = Record<string, unknown>>(page: Page, store: StoreN
         };
       });
     },
-    store,
+    { name: store, dbName: DB_NAME },
   );
 }

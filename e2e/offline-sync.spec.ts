@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumFlags } from '../playwright.config';
 import { expect, readStore, test, waitForOfflineReady } from './fixtures';
-import { dispatchSync, syncStatus, toggleFavorite, writeReview } from './sync-helpers';
+import { reviewCreate } from '../src/testing/records';
+import { addRecords, dispatchSync, registerSync, syncStatus, toggleFavorite, writeReview } from './sync-helpers';
 
 interface QueuedReview {
   local_id: number;
@@ -131,29 +132,11 @@ test.describe('offline writes through Background Sync', () => {
       await waitForOfflineReady(page);
       await context.setOffline(true);
       // Queue many reviews straight through the page's own IndexedDB (the form would take minutes).
-      await page.evaluate(async (n) => {
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const open = indexedDB.open('restaurant-reviews');
-          open.onsuccess = () => resolve(open.result);
-          open.onerror = () => reject(open.error);
-        });
-        const tx = db.transaction('offline-reviews', 'readwrite');
-        for (let i = 0; i < n; i++) {
-          tx.objectStore('offline-reviews').add({
-            client_id: crypto.randomUUID(),
-            restaurant_id: 4,
-            name: `Bulk ${i}`,
-            rating: 1 + (i % 5),
-            comments: `Queued review number ${i}.`,
-            createdAt: new Date().toISOString(),
-            status: 'pending',
-            attempts: 0,
-          });
-        }
-        await new Promise((resolve) => (tx.oncomplete = resolve));
-        db.close();
-        await (await navigator.serviceWorker.ready as unknown as { sync: { register(t: string): Promise<void> } }).sync.register('syncReviews');
-      }, count);
+      const bulk = Array.from({ length: count }, (_, i) =>
+        reviewCreate({ api: server.url, restaurant_id: 4, name: `Bulk ${i}`, rating: 1 + (i % 5), comments: `Queued review number ${i}.` }),
+      );
+      await addRecords(page, 'offline-reviews', bulk);
+      await registerSync(page, 'syncReviews');
       const queued = (await readStore<QueuedReview>(page, 'offline-reviews')).map((r) => r.client_id);
       expect(queued).toHaveLength(count);
 
@@ -188,25 +171,15 @@ test.describe('offline writes through Background Sync', () => {
     await context.setOffline(true);
     await writeReview(page, { name: 'Good Gina', rating: 5, comments: 'Best margherita in Brooklyn.' });
     // A record the server can never accept as it is (say, written by an older version of the app).
-    await page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((resolve) => {
-        const open = indexedDB.open('restaurant-reviews');
-        open.onsuccess = () => resolve(open.result);
-      });
-      const tx = db.transaction('offline-reviews', 'readwrite');
-      tx.objectStore('offline-reviews').add({
-        client_id: crypto.randomUUID(),
+    await addRecords(page, 'offline-reviews', [
+      reviewCreate({
+        api: new URL(page.url()).origin,
         restaurant_id: 2,
         name: 'Poison Pete',
         rating: 9,
         comments: 'Nine stars out of five.',
-        createdAt: new Date().toISOString(),
-        status: 'pending',
-        attempts: 0,
-      });
-      await new Promise((resolve) => (tx.oncomplete = resolve));
-      db.close();
-    });
+      }),
+    ]);
     await writeReview(page, { name: 'Good Gus', rating: 4, comments: 'Crust like a cloud.' });
 
     await context.setOffline(false);

@@ -69,7 +69,7 @@ test.describe('a person edits and deletes their own reviews', () => {
     await mine.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await expect(page.getByText('Rich broth.')).toHaveCount(0);
-    expect(await readStore(page, 'offline-reviews')).toEqual([expect.objectContaining({ op: 'delete' })]);
+    expect(await readStore(page, 'offline-reviews')).toEqual([expect.objectContaining({ kind: 'review-delete' })]);
     expect((await api.reviewsOf(9)).filter((r) => r.name === 'Dora')).toHaveLength(1);
 
     await context.setOffline(false);

@@ -1,5 +1,43 @@
 import type { BrowserContext, Page } from '@playwright/test';
+import { DB_NAME } from '../src/shared/db-schema';
+import type { FavoriteRecord, ReviewRecord } from '../src/shared/outbox-records';
 import { expect } from './fixtures';
+
+/**
+ * Puts records straight into the outbox of the page's IndexedDB (the form would take minutes for
+ * hundreds), in one transaction. The database must exist already: the app has opened it.
+ */
+export async function addRecords(
+  page: Page,
+  store: 'offline-reviews' | 'offline-favorites',
+  records: Array<ReviewRecord | FavoriteRecord>,
+): Promise<void> {
+  await page.evaluate(
+    async ({ dbName, store, records }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(dbName);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const tx = db.transaction(store, 'readwrite');
+      for (const record of records) tx.objectStore(store).add(record);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { dbName: DB_NAME, store, records },
+  );
+}
+
+/** Registers a Background Sync tag from the page, as the app does after queueing. */
+export async function registerSync(page: Page, tag: string): Promise<void> {
+  await page.evaluate(async (tag) => {
+    const registration = (await navigator.serviceWorker.ready) as unknown as { sync: { register(tag: string): Promise<void> } };
+    await registration.sync.register(tag);
+  }, tag);
+}
 
 /** Fires a Background Sync event through the DevTools protocol, as the browser's own retry would. */
 export async function dispatchSync(context: BrowserContext, page: Page, tag: string, lastChance = false): Promise<void> {

@@ -5,6 +5,7 @@
 import { type Browser, type BrowserContext, type Page, chromium } from '@playwright/test';
 import { waitForOfflineReady as e2eWaitForOfflineReady } from '../../e2e/fixtures.ts';
 import { chromiumFlags } from '../../playwright.config.ts';
+import { DB_NAME, type StoreName } from '../../src/shared/db-schema.ts';
 import type { Scope } from './scope.ts';
 
 export const CHROME = process.env['CHROME_BIN'] ?? '/usr/bin/chromium';
@@ -92,17 +93,17 @@ export async function waitForMarks(page: Page, key: keyof ListMarks, timeoutMs =
   return page.evaluate(() => ({ ...(window as unknown as { __benchMarks: Record<string, number> }).__benchMarks }));
 }
 
-export type StoreName = 'restaurants' | 'reviews' | 'offline-favorites' | 'offline-reviews' | 'meta';
+export type { StoreName } from '../../src/shared/db-schema.ts';
 
 /**
  * Counts a store of the app's database. Never creates the database: opening one that does not
  * exist would make it empty at version 1, and the app's own upgrade would then never run.
  */
 export function idbCount(page: Page, store: StoreName): Promise<number> {
-  return page.evaluate(async (name) => {
-    if (!(await indexedDB.databases()).some((db) => db.name === 'restaurant-reviews')) return -1;
+  return page.evaluate(async ({ name, dbName }) => {
+    if (!(await indexedDB.databases()).some((db) => db.name === dbName)) return -1;
     return new Promise<number>((resolve, reject) => {
-      const open = indexedDB.open('restaurant-reviews');
+      const open = indexedDB.open(dbName);
       open.onerror = () => reject(open.error);
       open.onsuccess = () => {
         const db = open.result;
@@ -122,7 +123,7 @@ export function idbCount(page: Page, store: StoreName): Promise<number> {
         };
       };
     });
-  }, store);
+  }, { name: store, dbName: DB_NAME });
 }
 
 export async function waitForIdbCount(page: Page, store: StoreName, atLeast: number, timeoutMs = 30_000): Promise<number> {

@@ -51,6 +51,8 @@ export interface StartOptions {
   dbFile?: string;
   env?: Record<string, string>;
   startTimeoutMs?: number;
+  /** A checkout whose build to run (its dist/server/main.mjs); this tree by default. */
+  root?: string;
 }
 
 export async function startServer(scope: Scope, options: StartOptions = {}): Promise<BenchServer> {
@@ -60,8 +62,9 @@ export async function startServer(scope: Scope, options: StartOptions = {}): Pro
   scope.defer(`temp dir ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   const dbFile = options.dbFile ?? join(dir, 'db.sqlite');
   let log = '';
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/server/main.mjs')], {
-    cwd: ROOT,
+  const root = options.root ?? ROOT;
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'dist/server/main.mjs')], {
+    cwd: root,
     env: { ...process.env, PORT: String(port), DB_FILE: dbFile, LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

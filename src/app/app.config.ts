@@ -10,7 +10,7 @@ import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from 
 import { provideServiceWorker } from '@angular/service-worker';
 import { routes } from './app.routes';
 import { RuntimeConfig } from './core/runtime-config';
-import { Outbox } from './sync/outbox';
+import { Delivery } from './sync/delivery';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -26,7 +26,7 @@ export const appConfig: ApplicationConfig = {
     provideAppInitializer(() => {
       // The API address is asked for at once, and waited for by API requests only.
       void inject(RuntimeConfig).apiBase();
-      void inject(Outbox).start();
+      void inject(Delivery).start();
     }),
   ],
 };

@@ -3,63 +3,18 @@
  * The app and the service worker both open the database through `openAppDb`, so a new worker
  * (ngsw takes over open tabs at once) and an old tab can never disagree about its shape.
  */
-import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames, openDB } from 'idb';
 import type { Restaurant, Review } from './api';
+import { type LegacyFavorite, type LegacyReview, convertLegacyFavorite, convertLegacyReview } from './legacy-records';
+import type { FavoriteRecord, StoredReviewSlot } from './outbox-records';
 
 export const DB_NAME = 'restaurant-reviews';
-export const DB_VERSION = 1;
+/** 1: the first release. 2: typed outbox records with a format version and their API (outbox-records.ts). */
+export const DB_VERSION = 2;
 
-export type OutboxStatus = 'pending' | 'failed';
-
-/** The latest favorite wish for one restaurant. One record per restaurant: the last toggle wins. */
-export interface OfflineFavorite {
-  restaurant_id: number;
-  /** The API it must be delivered to (see `api` on OfflineReview). */
-  api?: string;
-  is_favorite: boolean;
-  /**
-   * Changes on every toggle. The replayer deletes the record only if the stamp is still the one
-   * it sent, so a toggle made while a PUT was in flight is not lost.
-   */
-  stamp: string;
-  queuedAt: string;
-  status: OutboxStatus;
-  error?: string;
-}
-
-/**
- * A review change made by this person that the server has not confirmed yet: a new review
- * (`op` absent or 'create'), or an edit or deletion of one of their reviews already on the server.
- */
-export interface OfflineReview {
-  /** Auto-increment key; absent until stored. Replays go in this order. */
-  local_id?: number;
-  op?: 'create' | 'update' | 'delete';
-  /** The server's id of the review an update or delete is for. */
-  review_id?: number;
-  /**
-   * The absolute API base URL (no trailing slash) this change must be delivered to, fixed when it
-   * was written. Absent on records of the previous release, which only ever sent to the app's own
-   * origin: those belong to `self.location.origin` (see `apiOfRecord` in replay.ts).
-   */
-  api?: string;
-  /** Client UUID: makes a re-sent POST harmless on our server, and findable on the original one. */
-  client_id: string;
-  restaurant_id: number;
-  name: string;
-  rating: number;
-  comments: string;
-  createdAt: string;
-  status: OutboxStatus;
-  /** The server's message when it refused the review for good. */
-  error?: string;
-  attempts: number;
-  /**
-   * Set when a send may have reached the server without our seeing the answer (timeout, reset).
-   * Before sending again, the replayer looks for `client_id` among the restaurant's reviews.
-   */
-  uncertain?: boolean;
-}
+/** Every store, for code outside src/ (e2e, bench) that reads the database raw. */
+export const STORE_NAMES = ['restaurants', 'reviews', 'offline-favorites', 'offline-reviews', 'own-reviews', 'meta'] as const;
+export type StoreName = (typeof STORE_NAMES)[number];
 
 /** The secret that lets this device edit or delete a review it created (never sent by GETs). */
 export interface OwnReview {
@@ -74,40 +29,92 @@ export interface MetaRecord {
   value: unknown;
 }
 
+/** `restaurants`, `reviews`: the server's copies only. The outbox stores: this device's changes. */
 export interface AppDbSchema extends DBSchema {
   restaurants: { key: number; value: Restaurant };
   reviews: { key: number; value: Review; indexes: { restaurant_id: number } };
-  'offline-favorites': { key: number; value: OfflineFavorite };
-  'offline-reviews': { key: number; value: OfflineReview; indexes: { restaurant_id: number } };
+  'offline-favorites': { key: number; value: FavoriteRecord };
+  'offline-reviews': { key: number; value: StoredReviewSlot; indexes: { restaurant_id: number } };
   'own-reviews': { key: number; value: OwnReview };
   meta: { key: string; value: MetaRecord };
 }
 
 export type AppDb = IDBPDatabase<AppDbSchema>;
-export type StoreName = 'restaurants' | 'reviews' | 'offline-favorites' | 'offline-reviews' | 'own-reviews' | 'meta';
+type UpgradeTx = IDBPTransaction<AppDbSchema, StoreNames<AppDbSchema>[], 'versionchange'>;
+
+export interface OpenOptions {
+  name?: string;
+  /** Where records of version 1 (which had no `api`) belong: the origin that wrote them. */
+  legacyOrigin?: string;
+}
 
 /** Opens (and creates or upgrades) the database. Each upgrade step runs once, in order. */
-export function openAppDb(name = DB_NAME): Promise<AppDb> {
+export function openAppDb({ name = DB_NAME, legacyOrigin = globalThis.location.origin }: OpenOptions = {}): Promise<AppDb> {
   return openDB<AppDbSchema>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
-      // Fall through on purpose: a fresh install runs every step, an old one only the new steps.
-      switch (oldVersion) {
-        case 0: {
-          db.createObjectStore('restaurants', { keyPath: 'id' });
-          db.createObjectStore('reviews', { keyPath: 'id' }).createIndex('restaurant_id', 'restaurant_id');
-          db.createObjectStore('offline-favorites', { keyPath: 'restaurant_id' });
-          db.createObjectStore('offline-reviews', { keyPath: 'local_id', autoIncrement: true }).createIndex(
-            'restaurant_id',
-            'restaurant_id',
-          );
-          db.createObjectStore('own-reviews', { keyPath: 'review_id' });
-          db.createObjectStore('meta', { keyPath: 'key' });
-        }
+    async upgrade(db, oldVersion, _newVersion, tx) {
+      // Each step runs once, in order: a fresh install runs them all, an old one only what it lacks.
+      if (oldVersion < 1) {
+        db.createObjectStore('restaurants', { keyPath: 'id' });
+        db.createObjectStore('reviews', { keyPath: 'id' }).createIndex('restaurant_id', 'restaurant_id');
+        db.createObjectStore('offline-favorites', { keyPath: 'restaurant_id' });
+        db.createObjectStore('offline-reviews', { keyPath: 'local_id', autoIncrement: true }).createIndex(
+          'restaurant_id',
+          'restaurant_id',
+        );
+        db.createObjectStore('own-reviews', { keyPath: 'review_id' });
+        db.createObjectStore('meta', { keyPath: 'key' });
       }
+      if (oldVersion < 2) await convertOutbox(tx, legacyOrigin);
     },
     // Another context (a new worker or tab) wants a newer schema: let it, and reopen lazily.
     blocking(_current, _blocked, event) {
       (event.target as IDBDatabase).close();
     },
   });
+}
+
+/**
+ * Version 1 → 2: every outbox record in the previous format becomes a typed record bound to the
+ * origin that wrote it; one that cannot be converted is kept as "Not sent", with the reason.
+ * Inside the upgrade transaction: no context can read a half-converted outbox.
+ */
+async function convertOutbox(tx: UpgradeTx, origin: string): Promise<void> {
+  const reviews = tx.objectStore('offline-reviews');
+  for (let cursor = await reviews.openCursor(); cursor; cursor = await cursor.continue()) {
+    await cursor.update(convertLegacyReview(cursor.value as unknown as LegacyReview, origin) as StoredReviewSlot);
+  }
+  const favorites = tx.objectStore('offline-favorites');
+  for (let cursor = await favorites.openCursor(); cursor; cursor = await cursor.continue()) {
+    const converted = convertLegacyFavorite(cursor.value as unknown as LegacyFavorite, origin);
+    if (converted.kind === 'favorite') {
+      await cursor.update(converted);
+    } else {
+      // Its key slot goes back to the restaurant, so a new toggle works; the record itself is kept.
+      await reviews.add(converted as StoredReviewSlot);
+      await cursor.delete();
+    }
+  }
+}
+
+/**
+ * One lazily opened database per context (page or worker). A failed open is retried on the next
+ * call; a connection closed for a newer schema is forgotten, so the next call opens afresh.
+ */
+export function appDbOpener(open: () => Promise<AppDb> = () => openAppDb()): () => Promise<AppDb> {
+  let opened: Promise<AppDb> | undefined;
+  return () => {
+    opened ??= open().then(
+      (db) => {
+        const forget = () => (opened = undefined);
+        db.addEventListener('versionchange', forget);
+        db.addEventListener('close', forget);
+        return db;
+      },
+      (error: unknown) => {
+        opened = undefined;
+        throw error;
+      },
+    );
+    return opened;
+  };
 }

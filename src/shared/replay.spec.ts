@@ -1,24 +1,15 @@
+import { DATA_API_META_KEY } from './app-config';
+import { favorite, reviewCreate, reviewDelete, reviewEdit, unkeyed } from '../testing/records';
 import { type RecordedCall, deleteAppDb, json, ScriptedFetch, wireRestaurant } from '../testing/scripted-fetch';
 import { normalizeRestaurant } from './api';
 import { ApiClient } from './api-client';
-import { DATA_API_META_KEY } from './app-config';
-import { type AppDb, type OfflineReview, openAppDb } from './db-schema';
+import { type AppDb, openAppDb } from './db-schema';
+import type { ReviewCreateRecord, StoredCreate } from './outbox-records';
 import { RetryLaterError, countPending, replayOutbox } from './replay';
 import type { SyncMessage } from './sync-protocol';
 
-function queuedReview(overrides: Partial<OfflineReview> = {}): OfflineReview {
-  return {
-    client_id: crypto.randomUUID(),
-    restaurant_id: 1,
-    name: 'Ana',
-    rating: 4,
-    comments: 'Lovely noodles',
-    createdAt: new Date().toISOString(),
-    status: 'pending',
-    attempts: 0,
-    ...overrides,
-  };
-}
+// Typed as stored; without a key, the store assigns one.
+const queuedReview = (overrides: Partial<ReviewCreateRecord> = {}) => reviewCreate(overrides) as StoredCreate;
 
 function serverReview(body: object, id: number): Record<string, unknown> {
   return { ...body, id, createdAt: '2026-11-24T10:00:00.000Z', updatedAt: '2026-11-24T10:00:00.000Z' };
@@ -31,7 +22,7 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
   let nextId: number;
 
   const replay = (only?: 'favorites' | 'reviews') =>
-    replayOutbox({ db, apiFor: (base) => new ApiClient(base, network.fetch), only, notify: (m) => messages.push(m), timeoutMs: 2000 });
+    replayOutbox({ db, apiFor: () => new ApiClient('', network.fetch), only, notify: (m) => messages.push(m), timeoutMs: 2000 });
 
   beforeEach(async () => {
     await deleteAppDb();
@@ -65,7 +56,7 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     network.respondWith(() => 'network-error');
 
     await expectAsync(replay()).toBeRejectedWithError(RetryLaterError);
-    const [kept] = await db.getAll('offline-reviews');
+    const [kept] = (await db.getAll('offline-reviews')) as StoredCreate[];
     expect(kept.status).toBe('pending');
     expect(kept.attempts).toBe(1);
   });
@@ -104,7 +95,7 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
 
     expect(outcome.reviewsSent).toBe(1);
     expect(outcome.failed).toBe(1);
-    const [poison] = await db.getAll('offline-reviews');
+    const [poison] = (await db.getAll('offline-reviews')) as StoredCreate[];
     expect(poison.name).toBe('Poison');
     expect(poison.status).toBe('failed');
     expect(poison.error).toBe('rating must be an integer from 1 to 5');
@@ -144,31 +135,21 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
 
   it('sends the latest favorite wish and keeps a newer one made while the PUT was in flight', async () => {
     await db.put('restaurants', normalizeRestaurant(wireRestaurant(2)));
-    await db.put('offline-favorites', {
-      restaurant_id: 2,
-      is_favorite: true,
-      stamp: 'first',
-      queuedAt: '',
-      status: 'pending',
-    });
+    await db.put('offline-favorites', favorite(2, true, { stamp: 'first' }));
     let puts = 0;
     network.respondWith(async (call) => {
       puts++;
       const wanted = call.url.endsWith('is_favorite=true');
       if (puts === 1) {
         // The person changes their mind while the first PUT is on the wire.
-        await db.put('offline-favorites', { restaurant_id: 2, is_favorite: false, stamp: 'second', queuedAt: '', status: 'pending' });
+        await db.put('offline-favorites', favorite(2, false, { stamp: 'second' }));
       }
       return json(wireRestaurant(2, { is_favorite: String(wanted) }));
     });
 
     const outcome = await replay('favorites');
 
-    // Records without `api` are the previous release's: they belong to the app's own origin.
-    expect(network.calls.map((c) => c.url)).toEqual([
-      `${location.origin}/restaurants/2/?is_favorite=true`,
-      `${location.origin}/restaurants/2/?is_favorite=false`,
-    ]);
+    expect(network.calls.map((c) => c.url)).toEqual(['/restaurants/2/?is_favorite=true', '/restaurants/2/?is_favorite=false']);
     expect(outcome.favoritesSent).toBe(2);
     expect(await db.count('offline-favorites')).toBe(0);
     expect((await db.get('restaurants', 2))?.is_favorite).toBeFalse();
@@ -194,8 +175,8 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     expect(await db.get('own-reviews', 70)).toEqual({ review_id: 70, restaurant_id: 1, edit_token: 'secret-70' });
     expect((await db.get('reviews', 70)) as unknown).not.toEqual(jasmine.objectContaining({ edit_token: jasmine.anything() }));
 
-    await db.add('offline-reviews', queuedReview({ op: 'update', review_id: 70, rating: 2 }));
-    await db.add('offline-reviews', queuedReview({ op: 'delete', review_id: 70 }));
+    await db.add('offline-reviews', unkeyed(reviewEdit(70, { rating: 2 })));
+    await db.add('offline-reviews', unkeyed(reviewDelete(70)));
     const outcome = await replay();
 
     expect(outcome.editsSent).toBe(2);
@@ -203,7 +184,7 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     expect(put.method).toBe('PUT');
     expect(put.body).toEqual(jasmine.objectContaining({ rating: 2, edit_token: 'secret-70' }));
     expect(del.method).toBe('DELETE');
-    expect(del.url).toBe(`${location.origin}/reviews/70?edit_token=secret-70`);
+    expect(del.url).toBe('/reviews/70?edit_token=secret-70');
     expect(await db.get('reviews', 70)).toBeUndefined();
     expect(await db.count('offline-reviews')).toBe(0);
   });
@@ -214,7 +195,7 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     network.respondWith(async (call) => {
       if (call.method === 'POST' && !posted) {
         posted = true;
-        const record = (await db.get('offline-reviews', localId))!;
+        const record = (await db.get('offline-reviews', localId)) as StoredCreate;
         await db.put('offline-reviews', { ...record, rating: 5 });
         return json({ ...serverReview(call.body as object, 80), edit_token: 't80' }, 201);
       }
@@ -227,6 +208,64 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     expect(network.calls[1].body).toEqual(jasmine.objectContaining({ rating: 5 }));
     expect(await db.count('offline-reviews')).toBe(0);
     expect((await db.get('reviews', 80))?.rating).toBe(5);
+  });
+
+  it('sends each record to its own API, and looks a retried review up there too', async () => {
+    const elsewhere = new ScriptedFetch((call) =>
+      call.method === 'POST' ? json(serverReview(call.body as object, 900), 201) : json([]),
+    );
+    const clients = new Map([
+      ['http://here.test', new ApiClient('http://here.test', network.fetch)],
+      ['http://there.test', new ApiClient('http://there.test', elsewhere.fetch)],
+    ]);
+    await db.add('offline-reviews', queuedReview({ api: 'http://here.test', name: 'Here' }));
+    await db.add('offline-reviews', queuedReview({ api: 'http://there.test', name: 'There', attempts: 1 }));
+    await db.put('offline-favorites', favorite(2, true, { api: 'http://there.test' }));
+    elsewhere.respondWith((call) =>
+      call.method === 'PUT' ? json(wireRestaurant(2, { is_favorite: 'true' })) : call.method === 'POST' ? json(serverReview(call.body as object, 900), 201) : json([]),
+    );
+
+    await replayOutbox({ db, apiFor: (base) => clients.get(base)!, timeoutMs: 2000 });
+
+    expect(network.calls.map((c) => `${c.method} ${c.url}`)).toEqual(['POST http://here.test/reviews/']);
+    expect(elsewhere.calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'PUT http://there.test/restaurants/2/?is_favorite=true',
+      'GET http://there.test/reviews/?restaurant_id=1',
+      'POST http://there.test/reviews/',
+    ]);
+    expect(await db.count('offline-reviews')).toBe(0);
+  });
+
+  it('says which stores and restaurants changed, and sends what the throttle held back at the end', async () => {
+    await db.add('offline-reviews', queuedReview({ restaurant_id: 4 }));
+    await db.add('offline-reviews', queuedReview({ restaurant_id: 5 }));
+
+    await replay('reviews');
+
+    const changed = messages.filter((m) => m.type === 'changed');
+    expect(changed.length).toBeGreaterThan(0);
+    for (const message of changed) {
+      expect(message).toEqual(jasmine.objectContaining({ stores: ['reviews', 'offline-reviews', 'own-reviews'] }));
+    }
+    const restaurants = changed.flatMap((m) => (m.type === 'changed' ? (m.restaurantIds ?? []) : []));
+    expect([...new Set(restaurants)].sort()).toEqual([4, 5]);
+    expect(messages[messages.length - 1]).toEqual(jasmine.objectContaining({ type: 'replayed', reviewsSent: 2 }));
+  });
+
+  it('sets a record of an unknown format aside as "Not sent" without sending it, and sends the rest', async () => {
+    await db.add('offline-reviews', { ...queuedReview({ name: 'Future' }), v: 99 } as unknown as StoredCreate);
+    await db.add('offline-reviews', queuedReview({ name: 'Today' }));
+
+    const outcome = await replay();
+
+    expect(network.calls.filter((c) => c.method === 'POST').map((c) => (c.body as { name: string }).name)).toEqual(['Today']);
+    expect(outcome.failed).toBe(1);
+    const [kept] = await db.getAll('offline-reviews');
+    expect(kept).toEqual(jasmine.objectContaining({ kind: 'unreadable', status: 'failed', original: jasmine.objectContaining({ name: 'Future', v: 99 }) }));
+
+    network.calls.length = 0;
+    await replay();
+    expect(network.calls.length).withContext('never retried by itself').toBe(0);
   });
 });
 
@@ -259,7 +298,7 @@ describe('replayOutbox: every record goes to the API it was made for', () => {
     await db.put('meta', { key: DATA_API_META_KEY, value: C });
     await db.add('offline-reviews', queuedReview({ name: 'For B', api: B, restaurant_id: 1 }));
     await db.add('offline-reviews', queuedReview({ name: 'For C', api: C, restaurant_id: 1 }));
-    await db.put('offline-favorites', { restaurant_id: 4, api: B, is_favorite: true, stamp: 's1', queuedAt: '', status: 'pending' });
+    await db.put('offline-favorites', favorite(4, true, { api: B, stamp: 's1' }));
 
     const outcome = await replay();
 
@@ -278,7 +317,7 @@ describe('replayOutbox: every record goes to the API it was made for', () => {
   });
 
   it("looks an uncertain review up on its own API only: a copy on another API does not settle it", async () => {
-    const record = queuedReview({ name: 'Uncertain', api: B, attempts: 1, uncertain: true });
+    const record = queuedReview({ name: 'Uncertain', api: B, attempts: 1 });
     await db.add('offline-reviews', record);
     network.respondWith((call) => {
       // C has a review with that client id (say, a copy); B has not.
@@ -298,8 +337,8 @@ describe('replayOutbox: every record goes to the API it was made for', () => {
     await db.add('offline-reviews', queuedReview({ name: 'For B 1', api: B }));
     await db.add('offline-reviews', queuedReview({ name: 'For C', api: C }));
     await db.add('offline-reviews', queuedReview({ name: 'For B 2', api: B }));
-    await db.put('offline-favorites', { restaurant_id: 4, api: B, is_favorite: true, stamp: 's1', queuedAt: '', status: 'pending' });
-    await db.put('offline-favorites', { restaurant_id: 5, api: C, is_favorite: true, stamp: 's2', queuedAt: '', status: 'pending' });
+    await db.put('offline-favorites', favorite(4, true, { api: B, stamp: 's1' }));
+    await db.put('offline-favorites', favorite(5, true, { api: C, stamp: 's2' }));
     network.respondWith((call) => (call.url.startsWith(B) ? 'network-error' : serverAnswers(call)));
 
     const error = await replay().then(
@@ -312,7 +351,7 @@ describe('replayOutbox: every record goes to the API it was made for', () => {
     expect([outcome.reviewsSent, outcome.favoritesSent, outcome.remaining]).toEqual([1, 1, 3]);
     // B was tried once (the first favorite PUT failed; nothing more went to it); C got all of its own.
     expect(network.calls.filter((c) => c.url.startsWith(B)).map((c) => c.method)).toEqual(['PUT']);
-    const left = await db.getAll('offline-reviews');
+    const left = (await db.getAll('offline-reviews')) as StoredCreate[];
     expect(left.map((r) => r.name).sort()).toEqual(['For B 1', 'For B 2']);
     expect(left.every((r) => r.attempts <= 1 && r.status === 'pending')).toBeTrue();
     expect((await db.getAll('offline-favorites')).map((f) => f.api)).toEqual([B]);
@@ -321,7 +360,7 @@ describe('replayOutbox: every record goes to the API it was made for', () => {
   it('leaves records it may not reach untouched (no attempt counted) and says how many', async () => {
     await db.add('offline-reviews', queuedReview({ name: 'For B', api: B }));
     await db.add('offline-reviews', queuedReview({ name: 'For C', api: C }));
-    await db.put('offline-favorites', { restaurant_id: 4, api: B, is_favorite: true, stamp: 's1', queuedAt: '', status: 'pending' });
+    await db.put('offline-favorites', favorite(4, true, { api: B, stamp: 's1' }));
 
     const outcome = await replay((base) => base === C);
 
@@ -329,7 +368,7 @@ describe('replayOutbox: every record goes to the API it was made for', () => {
     expect(outcome.reviewsSent).toBe(1);
     expect(outcome.remaining).toBe(2);
     expect(network.calls.every((c) => c.url.startsWith(C))).toBeTrue();
-    const left = await db.getAll('offline-reviews');
+    const left = (await db.getAll('offline-reviews')) as StoredCreate[];
     expect(left.map((r) => [r.name, r.attempts, r.status])).toEqual([['For B', 0, 'pending']]);
     expect(await db.count('offline-favorites')).toBe(1);
   });

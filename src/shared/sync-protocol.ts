@@ -1,6 +1,7 @@
 /**
  * Names and messages shared by the pages and the service worker about the outbox.
  */
+import type { StoreName } from './db-schema';
 
 export const SYNC_TAGS = {
   favorites: 'syncFavorite',
@@ -24,9 +25,18 @@ export function isReplayRequest(data: unknown): boolean {
   return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === REPLAY_REQUEST.type;
 }
 
+/**
+ * What changed in IndexedDB: which stores, and for which restaurants (absent: any of them, e.g.
+ * a full refresh of the list). A view re-reads only when a change concerns it.
+ */
+export interface ChangeScope {
+  stores: StoreName[];
+  restaurantIds?: number[];
+}
+
 export type SyncMessage =
-  /** The outbox or the cached data changed; re-read IndexedDB. */
-  | { type: 'changed' }
+  /** Some stores changed; the views they concern re-read IndexedDB. */
+  | ({ type: 'changed' } & ChangeScope)
   /** A replay ended. Counts are what it delivered or gave up on. */
   | {
       type: 'replayed';
@@ -37,6 +47,23 @@ export type SyncMessage =
       /** Failure messages worth showing, e.g. "Review by Ana: rating must be …". */
       failures: string[];
     };
+
+/** True when `message` says something changed that a view reading `interest` must re-read for. */
+export function concerns(message: SyncMessage, interest: { stores: readonly StoreName[]; restaurantId?: number }): boolean {
+  if (message.type !== 'changed') return false;
+  // A context still running the previous release sends `{ type: 'changed' }` alone: that is everything.
+  if (!Array.isArray(message.stores)) return true;
+  if (!message.stores.some((store) => interest.stores.includes(store))) return false;
+  return interest.restaurantId === undefined || !message.restaurantIds || message.restaurantIds.includes(interest.restaurantId);
+}
+
+/** Adds up scopes: the union of their stores and restaurants (any restaurant wins over a list). */
+export function mergeScopes(a: ChangeScope | undefined, b: ChangeScope): ChangeScope {
+  if (!a) return { stores: [...b.stores], ...(b.restaurantIds ? { restaurantIds: [...b.restaurantIds] } : {}) };
+  const stores = [...new Set([...a.stores, ...b.stores])];
+  if (!a.restaurantIds || !b.restaurantIds) return { stores };
+  return { stores, restaurantIds: [...new Set([...a.restaurantIds, ...b.restaurantIds])] };
+}
 
 /** "2 reviews sent", "1 favorite saved", "1 review could not be sent" — for a polite toast. */
 export function describeReplay(message: Extract<SyncMessage, { type: 'replayed' }>): string | undefined {

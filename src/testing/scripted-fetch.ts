@@ -4,6 +4,8 @@
  * server. Only the network is scripted here, because these tests are about ordering and failure
  * handling that a real server cannot be made to produce on cue.
  */
+import { DB_NAME } from '../shared/db-schema';
+
 export interface RecordedCall {
   method: string;
   url: string;
@@ -39,7 +41,7 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 }
 
 /** Deletes the app's database so every test starts empty. Open connections close on versionchange. */
-export function deleteAppDb(name = 'restaurant-reviews'): Promise<void> {
+export function deleteAppDb(name = DB_NAME): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.deleteDatabase(name);
     request.onsuccess = () => resolve();

@@ -5,7 +5,7 @@
  */
 /// <reference lib="webworker" />
 import { ApiClient } from '../shared/api-client';
-import { openAppDb, type AppDb } from '../shared/db-schema';
+import { appDbOpener } from '../shared/db-schema';
 import { replayOutbox } from '../shared/replay';
 import { SYNC_CHANNEL, SYNC_TAGS, type SyncMessage, isReplayRequest } from '../shared/sync-protocol';
 
@@ -21,22 +21,10 @@ interface SyncEvent extends ExtendableEvent {
 // scripts/build-worker.mjs puts there: it registers install/activate/fetch before anything of ours.
 // We only add `sync` and one message. There must be no second `fetch` listener.
 
-/**
- * Each queued record names the API it was made for (`api`), so the worker needs no setting of
- * its own: a sync that fires with no page open still knows where every write goes. Its CSP lets it
- * reach any http(s) API for that reason (server/security.ts).
- */
-const apiFor = (baseUrl: string) => new ApiClient(baseUrl);
 const channel = new BroadcastChannel(SYNC_CHANNEL);
-let database: Promise<AppDb> | undefined;
-
-function db(): Promise<AppDb> {
-  database ??= openAppDb().catch((error: unknown) => {
-    database = undefined;
-    throw error;
-  });
-  return database;
-}
+const db = appDbOpener();
+/** Every record names the absolute API it belongs to; the worker sends it there and nowhere else. */
+const apiFor = (baseUrl: string) => new ApiClient(baseUrl);
 
 function notify(message: SyncMessage): void {
   channel.postMessage(message);

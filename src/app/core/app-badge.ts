@@ -1,5 +1,5 @@
 import { Injectable, Injector, effect, inject } from '@angular/core';
-import { Outbox } from '../sync/outbox';
+import { OutboxStatus } from '../sync/outbox-status';
 
 interface BadgingNavigator {
   setAppBadge?: (contents?: number) => Promise<void>;
@@ -18,7 +18,7 @@ export function badgeCount(pending: number, failed: number): number {
  */
 @Injectable({ providedIn: 'root' })
 export class AppBadge {
-  private readonly outbox = inject(Outbox);
+  private readonly outbox = inject(OutboxStatus);
   private readonly injector = inject(Injector);
 
   start(): void {

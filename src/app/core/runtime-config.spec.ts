@@ -1,3 +1,5 @@
+import type { StoredChange } from '../../shared/outbox-records';
+import { reviewEdit } from '../../testing/records';
 import { TestBed } from '@angular/core/testing';
 import { normalizeRestaurant } from '../../shared/api';
 import { APP_CONFIG_META_KEY, DATA_API_META_KEY } from '../../shared/app-config';
@@ -32,10 +34,7 @@ describe('RuntimeConfig (real IndexedDB, scripted /app-config.json)', () => {
     await db.put('own-reviews', { review_id: 7, restaurant_id: 1, edit_token: 'needed' });
     await db.put('own-reviews', { review_id: 8, restaurant_id: 1, edit_token: 'not-needed' });
     // A queued edit of review 7, for the API it was made for: it keeps its token.
-    await db.add('offline-reviews', {
-      op: 'update', review_id: 7, api, client_id: 'c1', restaurant_id: 1, name: 'Old', rating: 4, comments: 'y',
-      createdAt: '', status: 'pending', attempts: 0,
-    });
+    await db.add('offline-reviews', reviewEdit(7, { api, restaurant_id: 1, name: 'Old', rating: 4, comments: 'y' }) as StoredChange);
     db.close();
   }
 
@@ -78,7 +77,7 @@ describe('RuntimeConfig (real IndexedDB, scripted /app-config.json)', () => {
     expect((await db.getAll('offline-reviews')).map((r) => r.api)).toEqual([B]);
     expect(await db.getAllKeys('own-reviews')).toEqual([7]);
     db.close();
-    expect(published).toContain({ type: 'changed' });
+    expect(published).toContain(jasmine.objectContaining({ type: 'changed', stores: jasmine.arrayContaining(['restaurants', 'reviews']) }));
     expect(config.canReach(C)).toBeTrue();
     expect(config.canReach(location.origin)).toBeTrue();
     expect(config.canReach(B)).toBeFalse();

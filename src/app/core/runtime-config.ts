@@ -7,7 +7,8 @@ import {
   parseAppConfig,
   resolveApiBase,
 } from '../../shared/app-config';
-import { RETRY_AFTER_KEY } from '../../shared/replay';
+import { isChange } from '../../shared/outbox-records';
+import { RETRY_AFTER_KEY } from '../../shared/replay-run';
 import { SyncEvents } from '../sync/sync-events';
 import { Database } from './database';
 
@@ -98,13 +99,13 @@ export class RuntimeConfig {
       await tx.objectStore('reviews').clear();
       for (const key of await meta.getAllKeys()) if (!KEPT_META_KEYS.has(key)) await meta.delete(key);
       // Edit tokens still needed by queued edits or deletions stay; the others were for that API.
-      const needed = new Set((await tx.objectStore('offline-reviews').getAll()).map((r) => r.review_id));
+      const needed = new Set((await tx.objectStore('offline-reviews').getAll()).filter(isChange).map((r) => r.review_id));
       const own = tx.objectStore('own-reviews');
       for (const id of await own.getAllKeys()) if (!needed.has(id)) await own.delete(id);
     }
     await meta.put({ key: APP_CONFIG_META_KEY, value: config });
     await meta.put({ key: DATA_API_META_KEY, value: base });
     await tx.done;
-    if (changed) this.events.publish({ type: 'changed' });
+    if (changed) this.events.publish({ type: 'changed', stores: ['restaurants', 'reviews', 'own-reviews', 'meta'] });
   }
 }

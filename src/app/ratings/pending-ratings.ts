@@ -1,4 +1,4 @@
-import type { OfflineReview } from '../../shared/db-schema';
+import type { StoredReviewSlot } from '../../shared/outbox-records';
 
 /**
  * The ratings of this device's new reviews that wait to be sent, per restaurant. Refused ones
@@ -6,11 +6,11 @@ import type { OfflineReview } from '../../shared/db-schema';
  * the failed-changes banner already shows them.
  */
 export function pendingRatingsByRestaurant(
-  queued: readonly Pick<OfflineReview, 'op' | 'status' | 'restaurant_id' | 'rating'>[],
+  queued: readonly StoredReviewSlot[],
 ): ReadonlyMap<number, readonly number[]> {
   const byRestaurant = new Map<number, number[]>();
   for (const record of queued) {
-    if ((record.op ?? 'create') !== 'create' || record.status !== 'pending') continue;
+    if (record.kind !== 'review-create' || record.status !== 'pending') continue;
     const list = byRestaurant.get(record.restaurant_id);
     if (list) list.push(record.rating);
     else byRestaurant.set(record.restaurant_id, [record.rating]);

@@ -4,7 +4,7 @@ import { filter } from 'rxjs';
 import { type RatingSummary, NO_RATING, type ShownRating, withPending } from '../../shared/ratings';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
-import { Outbox } from '../sync/outbox';
+import { OutboxStatus } from '../sync/outbox-status';
 import { SyncEvents } from '../sync/sync-events';
 import { pendingRatingsByRestaurant } from './pending-ratings';
 
@@ -21,7 +21,7 @@ const READ_TIMEOUT_MS = 15_000;
 export class RatingData {
   private readonly api = inject(Api);
   private readonly database = inject(Database);
-  private readonly outbox = inject(Outbox);
+  private readonly outbox = inject(OutboxStatus);
 
   private readonly summaries = signal<ReadonlyMap<number, RatingSummary>>(new Map());
   private readonly pending = computed(() => pendingRatingsByRestaurant(this.outbox.queuedReviews()));

@@ -3,6 +3,7 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import { normalizeRestaurant } from '../../shared/api';
 import { ApiClient } from '../../shared/api-client';
 import { openAppDb } from '../../shared/db-schema';
+import { favorite } from '../../testing/records';
 import { ScriptedFetch, deleteAppDb, json, wireRestaurant } from '../../testing/scripted-fetch';
 import { Api } from '../core/api';
 import type { Loaded } from '../core/loaded';
@@ -101,7 +102,7 @@ describe('RestaurantData (real IndexedDB, scripted network)', () => {
   it('keeps a queued favorite wish when the server copy arrives', async () => {
     await seedCache(normalizeRestaurant(wireRestaurant(1)));
     const db = await openAppDb();
-    await db.put('offline-favorites', { restaurant_id: 1, is_favorite: true, stamp: 's', queuedAt: '', status: 'failed' });
+    await db.put('offline-favorites', favorite(1, true, { stamp: 's', status: 'failed' }));
     db.close();
     const data = setUp();
 

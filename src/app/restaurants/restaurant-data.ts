@@ -1,48 +1,51 @@
 import { Injectable, inject } from '@angular/core';
 import type { Observable } from 'rxjs';
 import type { Restaurant } from '../../shared/api';
-import type { AppDb } from '../../shared/db-schema';
+import type { AppDb, StoreName } from '../../shared/db-schema';
+import { type RestaurantView, restaurantView, restaurantsView } from '../../shared/pending-view';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
-import { RuntimeConfig } from '../core/runtime-config';
-import { apiOfRecord } from '../../shared/replay';
 import { type RefreshResult, cacheFirst, quietly } from '../core/cache-first';
 import type { Loaded } from '../core/loaded';
+import { ApiTarget } from '../sync/api-target';
 import { Outbox } from '../sync/outbox';
 import { SyncEvents } from '../sync/sync-events';
 
 /** Newest `updatedAt` seen from the server: the next refresh asks only for what changed since. */
 const CURSOR_KEY = 'restaurantsUpdatedSince';
 const READ_TIMEOUT_MS = 15_000;
+/** What a restaurant view is made of: the server's copies and the favorite wishes. */
+const STORES: StoreName[] = ['restaurants', 'offline-favorites'];
 
 /**
  * Restaurants, cache first: each stream emits the IndexedDB copy at once, then the network copy
- * (also written to IndexedDB), then again whenever the outbox or another tab changes something.
+ * (also written to IndexedDB), then again whenever a change concerns it. What it emits is the
+ * server's copy with this person's favorite wishes laid over it (src/shared/pending-view.ts).
  */
 @Injectable({ providedIn: 'root' })
 export class RestaurantData {
   private readonly database = inject(Database);
   private readonly api = inject(Api);
-  private readonly config = inject(RuntimeConfig);
   private readonly events = inject(SyncEvents);
   private readonly outbox = inject(Outbox);
+  private readonly target = inject(ApiTarget);
 
-  all(): Observable<Loaded<Restaurant[]>> {
+  all(): Observable<Loaded<RestaurantView[]>> {
     return cacheFirst({
       read: () => this.readAll(),
       refresh: () => this.refreshAll(),
-      changes: this.events.messages$,
+      changes: this.events.changes({ stores: STORES }),
       isEmpty: (list) => list.length === 0,
     });
   }
 
-  one(id: number): Observable<Loaded<Restaurant>> {
-    return cacheFirst<Restaurant | undefined>({
+  one(id: number): Observable<Loaded<RestaurantView>> {
+    return cacheFirst<RestaurantView | undefined>({
       read: () => this.readOne(id),
       refresh: () => this.refreshOne(id),
-      changes: this.events.messages$,
+      changes: this.events.changes({ stores: STORES, restaurantId: id }),
       isEmpty: (restaurant) => restaurant === undefined,
-    }) as Observable<Loaded<Restaurant>>;
+    }) as Observable<Loaded<RestaurantView>>;
   }
 
   /** Updates at once and never waits for the network; the outbox delivers it. */
@@ -50,12 +53,22 @@ export class RestaurantData {
     return this.outbox.setFavorite(restaurantId, isFavorite);
   }
 
-  private async readAll(): Promise<Restaurant[]> {
-    return (await this.database.get()).getAll('restaurants');
+  private async readAll(): Promise<RestaurantView[]> {
+    const tx = (await this.database.get()).transaction(STORES);
+    const [restaurants, wishes] = await Promise.all([
+      tx.objectStore('restaurants').getAll(),
+      tx.objectStore('offline-favorites').getAll(),
+    ]);
+    return restaurantsView(restaurants, wishes, this.target.current());
   }
 
-  private async readOne(id: number): Promise<Restaurant | undefined> {
-    return (await this.database.get()).get('restaurants', id);
+  private async readOne(id: number): Promise<RestaurantView | undefined> {
+    const tx = (await this.database.get()).transaction(STORES);
+    const [restaurant, wish] = await Promise.all([
+      tx.objectStore('restaurants').get(id),
+      tx.objectStore('offline-favorites').get(id),
+    ]);
+    return restaurant && restaurantView(restaurant, wish, this.target.current());
   }
 
   private async refreshAll(): Promise<RefreshResult> {
@@ -84,25 +97,14 @@ export class RestaurantData {
     }
   }
 
-  /**
-   * Writes the server's copies, keeping any favorite wish still in the outbox: the server has not
-   * heard of it yet, and the person must not see their toggle flip back.
-   */
+  /** Writes the server's copies as they are: favorite wishes stay in the outbox, laid over on read. */
   private async store(db: AppDb, restaurants: Restaurant[], moveCursor = true): Promise<void> {
-    // These copies came from this API; wishes queued for another one are not shown over them.
-    const api = await this.config.apiBase();
-    const tx = db.transaction(['restaurants', 'offline-favorites', 'meta'], 'readwrite');
-    const wishes = new Map(
-      (await tx.objectStore('offline-favorites').getAll())
-        .filter((wish) => apiOfRecord(wish) === api)
-        .map((wish) => [wish.restaurant_id, wish.is_favorite]),
-    );
+    const tx = db.transaction(['restaurants', 'meta'], 'readwrite');
     const store = tx.objectStore('restaurants');
     let newest = '';
     const writes: Promise<unknown>[] = restaurants.map((restaurant) => {
       if (restaurant.updatedAt > newest) newest = restaurant.updatedAt;
-      const wish = wishes.get(restaurant.id);
-      return store.put(wish === undefined ? restaurant : { ...restaurant, is_favorite: wish });
+      return store.put(restaurant);
     });
     const meta = tx.objectStore('meta');
     const previous = (await meta.get(CURSOR_KEY))?.value as string | undefined;

@@ -16,6 +16,7 @@ import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { filter } from 'rxjs';
 import { ActivatedRoute, NavigationStart, type Params, Router } from '@angular/router';
 import type { Restaurant } from '../../shared/api';
+import type { RestaurantView } from '../../shared/pending-view';
 import { LOADING, type Loaded } from '../core/loaded';
 import { RestaurantMap } from '../map/restaurant-map';
 import { samePlaces } from '../map/map-place';
@@ -75,7 +76,7 @@ export class RestaurantList {
   private readonly cardList = viewChild<ElementRef<HTMLElement>>('cards');
 
   protected readonly data = toSignal(inject(RestaurantData).all(), {
-    initialValue: LOADING as Loaded<Restaurant[]>,
+    initialValue: LOADING as Loaded<RestaurantView[]>,
   });
 
   protected readonly restaurants = computed(() => {

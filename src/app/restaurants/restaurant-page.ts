@@ -3,7 +3,7 @@ import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
 import { type Observable, of, startWith, switchMap } from 'rxjs';
-import type { Restaurant } from '../../shared/api';
+import type { RestaurantView } from '../../shared/pending-view';
 import { LOADING, type Loaded } from '../core/loaded';
 import { NotFound } from '../core/not-found';
 import { samePlaces } from '../map/map-place';
@@ -52,7 +52,7 @@ export class RestaurantPage {
 
   protected readonly restaurant = toSignal(
     this.streamFor((id) => this.restaurants.one(id)),
-    { initialValue: LOADING as Loaded<Restaurant> },
+    { initialValue: LOADING as Loaded<RestaurantView> },
   );
   protected readonly reviews = toSignal(
     this.streamFor((id) => this.reviewData.forRestaurant(id)),

@@ -131,6 +131,6 @@ export class ReviewList {
     if (review.localId === undefined) return;
     await this.data.discard(review.localId);
     this.heading().nativeElement.focus();
-    this.toaster.show(review.op === 'create' ? 'The review was discarded.' : 'Your change was discarded.');
+    this.toaster.show(review.change === 'create' ? 'The review was discarded.' : 'Your change was discarded.');
   }
 }

@@ -11,8 +11,8 @@ export interface ReviewState {
   readonly detail: string;
 }
 
-export function reviewState(item: Pick<ReviewItem, 'sync' | 'op' | 'error' | 'mine'>, online: boolean): ReviewState {
-  const what = item.op === 'create' ? 'review' : item.op === 'delete' ? 'deletion' : 'change';
+export function reviewState(item: Pick<ReviewItem, 'sync' | 'change' | 'error' | 'mine'>, online: boolean): ReviewState {
+  const what = item.change === 'delete' ? 'deletion' : item.change === 'edit' ? 'change' : 'review';
   switch (item.sync) {
     case 'pending':
       return {

@@ -1,9 +1,10 @@
 import { ChangeDetectionStrategy, Component, effect, inject, signal } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
-import type { OfflineReview } from '../../shared/db-schema';
+import type { Stored, StoredReview, StoredReviewSlot, UnreadableRecord } from '../../shared/outbox-records';
 import { Database } from '../core/database';
 import { EditRequest } from '../reviews/edit-request';
 import { Outbox } from './outbox';
+import { OutboxStatus } from './outbox-status';
 
 /**
  * Every change the server refused for good, in one place, each named by its restaurant, with
@@ -16,12 +17,12 @@ import { Outbox } from './outbox';
   imports: [RouterLink],
   host: { class: 'failed-changes' },
   template: `
-    @if (outbox.failedCount()) {
+    @if (status.failedCount()) {
       <section class="banner banner-warning" aria-labelledby="failed-changes-title">
         <p id="failed-changes-title" class="banner-title"><strong>Not sent</strong></p>
-        <p>The server refused {{ outbox.failedCount() === 1 ? 'this change' : 'these changes' }}. Edit or retry, or discard.</p>
+        <p>The server refused {{ status.failedCount() === 1 ? 'this change' : 'these changes' }}. Edit or retry, or discard.</p>
         <ul class="failed-list">
-          @for (favorite of outbox.failedFavorites(); track favorite.restaurant_id) {
+          @for (favorite of status.failedFavorites(); track favorite.restaurant_id) {
             <li>
               <span [id]="'failed-favorite-' + favorite.restaurant_id">
                 {{ favorite.is_favorite ? 'Favorite' : 'Unfavorite' }}
@@ -46,36 +47,40 @@ import { Outbox } from './outbox';
               </button>
             </li>
           }
-          @for (review of outbox.failedReviews(); track review.client_id) {
+          @for (record of status.failedReviews(); track record.local_id) {
             <li>
-              <span [id]="'failed-review-' + review.client_id">
-                {{ describe(review) }}
-                <a [routerLink]="['/restaurant', review.restaurant_id]">{{ nameOf(review.restaurant_id) }}</a>:
-                {{ review.error }}
+              <span [id]="'failed-review-' + record.local_id">
+                {{ describe(record) }}
+                @if (record.restaurant_id !== undefined) {
+                  <a [routerLink]="['/restaurant', record.restaurant_id]">{{ nameOf(record.restaurant_id) }}</a>
+                }:
+                {{ record.error }}
               </span>
-              @if (review.op !== 'delete') {
+              @if (record.kind === 'review-create' || record.kind === 'review-edit') {
                 <button
                   type="button"
                   class="button button-quiet"
-                  [attr.aria-describedby]="'failed-review-' + review.client_id"
-                  (click)="edit(review)"
+                  [attr.aria-describedby]="'failed-review-' + record.local_id"
+                  (click)="edit(record)"
                 >
                   Edit
+                </button>
+              }
+              @if (record.kind !== 'unreadable') {
+                <button
+                  type="button"
+                  class="button button-quiet"
+                  [attr.aria-describedby]="'failed-review-' + record.local_id"
+                  (click)="outbox.retryReview(record.local_id)"
+                >
+                  Retry
                 </button>
               }
               <button
                 type="button"
                 class="button button-quiet"
-                [attr.aria-describedby]="'failed-review-' + review.client_id"
-                (click)="outbox.retryReview(review.local_id!)"
-              >
-                Retry
-              </button>
-              <button
-                type="button"
-                class="button button-quiet"
-                [attr.aria-describedby]="'failed-review-' + review.client_id"
-                (click)="outbox.discardReview(review.local_id!)"
+                [attr.aria-describedby]="'failed-review-' + record.local_id"
+                (click)="outbox.discardReview(record.local_id)"
               >
                 Discard
               </button>
@@ -88,6 +93,7 @@ import { Outbox } from './outbox';
 })
 export class FailedChanges {
   protected readonly outbox = inject(Outbox);
+  protected readonly status = inject(OutboxStatus);
   private readonly database = inject(Database);
   private readonly router = inject(Router);
   private readonly editRequest = inject(EditRequest);
@@ -98,8 +104,8 @@ export class FailedChanges {
   constructor() {
     effect(() => {
       const ids = [
-        ...this.outbox.failedFavorites().map((f) => f.restaurant_id),
-        ...this.outbox.failedReviews().map((r) => r.restaurant_id),
+        ...this.status.failedFavorites().map((f) => f.restaurant_id),
+        ...this.status.failedReviews().flatMap((r) => (r.restaurant_id === undefined ? [] : [r.restaurant_id])),
       ];
       if (ids.length) void this.loadNames(ids);
     });
@@ -110,16 +116,23 @@ export class FailedChanges {
     return this.names().get(restaurantId) ?? `restaurant ${restaurantId}`;
   }
 
-  protected describe(review: OfflineReview): string {
-    const op = review.op ?? 'create';
-    if (op === 'delete') return `Deleting the review by ${review.name} of`;
-    return `${op === 'update' ? 'Your change to the review' : 'Review'} by ${review.name} of`;
+  protected describe(record: StoredReviewSlot): string {
+    switch (record.kind) {
+      case 'review-create':
+        return `Review by ${record.name} of`;
+      case 'review-edit':
+        return `Your change to the review by ${record.name} of`;
+      case 'review-delete':
+        return 'Deleting your review of';
+      case 'unreadable':
+        return describeUnreadable(record);
+    }
   }
 
   /** Reopens the review in the form, with its text, on its restaurant's page. */
-  protected edit(review: OfflineReview): void {
-    this.editRequest.ask(review.local_id!);
-    void this.router.navigate(['/restaurant', review.restaurant_id]);
+  protected edit(record: StoredReview): void {
+    this.editRequest.ask(record.local_id);
+    void this.router.navigate(['/restaurant', record.restaurant_id]);
   }
 
   private async loadNames(ids: readonly number[]): Promise<void> {
@@ -135,4 +148,8 @@ export class FailedChanges {
       // The ids stay as they are: still a working link.
     }
   }
+}
+
+function describeUnreadable(record: Stored<UnreadableRecord>): string {
+  return record.restaurant_id === undefined ? 'A change' : 'A change for';
 }

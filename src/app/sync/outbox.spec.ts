@@ -2,13 +2,19 @@ import { TestBed } from '@angular/core/testing';
 import { normalizeRestaurant } from '../../shared/api';
 import { ApiClient } from '../../shared/api-client';
 import { openAppDb } from '../../shared/db-schema';
+import type { StoredCreate } from '../../shared/outbox-records';
+import { restaurantView } from '../../shared/pending-view';
 import { ScriptedFetch, deleteAppDb, json, wireRestaurant } from '../../testing/scripted-fetch';
 import { Api } from '../core/api';
+import { Delivery } from './delivery';
 import { Outbox } from './outbox';
+import { OutboxStatus } from './outbox-status';
 
 describe('Outbox (real IndexedDB, no service worker, scripted network)', () => {
   let network: ScriptedFetch;
   let outbox: Outbox;
+  let delivery: Delivery;
+  let status: OutboxStatus;
 
   beforeEach(async () => {
     await deleteAppDb();
@@ -19,33 +25,38 @@ describe('Outbox (real IndexedDB, no service worker, scripted network)', () => {
     network = new ScriptedFetch(() => 'network-error');
     TestBed.configureTestingModule({ providers: [{ provide: Api, useValue: new ApiClient('', network.fetch) }] });
     outbox = TestBed.inject(Outbox);
+    delivery = TestBed.inject(Delivery);
+    status = TestBed.inject(OutboxStatus);
   });
 
-  it('writes a favorite to the restaurant and to the outbox, one record per restaurant', async () => {
+  it('writes a favorite to the outbox only, one record per restaurant; the view shows the latest wish', async () => {
     await outbox.setFavorite(2, true);
     await outbox.setFavorite(2, false);
-    await outbox.replayHere();
+    await delivery.replayHere();
 
     const db = await openAppDb();
     const restaurant = await db.get('restaurants', 2);
     const wishes = await db.getAll('offline-favorites');
     db.close();
-    expect(restaurant?.is_favorite).toBeFalse();
-    expect(Date.parse(restaurant!.updatedAt)).toBeGreaterThan(Date.now() - 60_000);
+    // The store keeps the server's copy as it was; the wish is laid over it when read.
+    expect(restaurant).toEqual(normalizeRestaurant(wireRestaurant(2)));
+    expect(restaurantView(restaurant!, wishes[0], location.origin)).toEqual(
+      jasmine.objectContaining({ is_favorite: false, favoriteSync: 'pending' }),
+    );
     expect(wishes.length).toBe(1);
     expect(wishes[0]).toEqual(jasmine.objectContaining({ restaurant_id: 2, is_favorite: false, status: 'pending' }));
     // Fixed at write time: the API the runtime config names (Karma has no /app-config.json: this origin).
     expect(wishes[0].api).toBe(location.origin);
-    expect(outbox.pendingCount()).toBe(1);
+    expect(status.pendingCount()).toBe(1);
   });
 
   it('queues a review with a client UUID and a creation time, and keeps it while offline', async () => {
     const record = await outbox.addReview({ restaurant_id: 2, name: 'Ana', rating: 5, comments: 'Great crust' });
-    await outbox.replayHere();
+    await delivery.replayHere();
 
     expect(record.client_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const db = await openAppDb();
-    const [queued] = await db.getAll('offline-reviews');
+    const [queued] = (await db.getAll('offline-reviews')) as StoredCreate[];
     db.close();
     expect(queued).toEqual(jasmine.objectContaining({ name: 'Ana', client_id: record.client_id, status: 'pending', api: location.origin }));
     expect(Date.parse(queued.createdAt)).toBeGreaterThan(Date.now() - 60_000);
@@ -57,7 +68,7 @@ describe('Outbox (real IndexedDB, no service worker, scripted network)', () => {
     );
 
     await outbox.addReview({ restaurant_id: 2, name: 'Ana', rating: 5, comments: 'Great crust' });
-    await outbox.replayHere();
+    await delivery.replayHere();
 
     const db = await openAppDb();
     expect(await db.count('offline-reviews')).toBe(0);
@@ -69,10 +80,10 @@ describe('Outbox (real IndexedDB, no service worker, scripted network)', () => {
   it('lets the person retry or discard a review the server refused', async () => {
     network.respondWith(() => json({ error: 'Bad Request', message: 'Restaurant 2 does not exist', field: 'restaurant_id' }, 400));
     const { local_id } = await outbox.addReview({ restaurant_id: 2, name: 'Ana', rating: 5, comments: 'x' });
-    await outbox.replayHere();
-    expect(outbox.failedCount()).toBe(1);
+    await delivery.replayHere();
+    expect(status.failedCount()).toBe(1);
 
-    await outbox.discardReview(local_id!);
+    await outbox.discardReview(local_id);
 
     const db = await openAppDb();
     expect(await db.count('offline-reviews')).toBe(0);

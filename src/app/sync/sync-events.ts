@@ -1,6 +1,7 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
-import { Observable, Subject, merge, share } from 'rxjs';
-import { SYNC_CHANNEL, type SyncMessage } from '../../shared/sync-protocol';
+import { Observable, Subject, filter, merge, share } from 'rxjs';
+import type { StoreName } from '../../shared/db-schema';
+import { SYNC_CHANNEL, type SyncMessage, concerns } from '../../shared/sync-protocol';
 
 /**
  * The outbox's news, from this tab and from every other context (tabs, the service worker).
@@ -22,6 +23,11 @@ export class SyncEvents {
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.channel?.close());
+  }
+
+  /** The change messages that concern a view reading `stores` (for one restaurant, if given). */
+  changes(interest: { stores: readonly StoreName[]; restaurantId?: number }): Observable<SyncMessage> {
+    return this.messages$.pipe(filter((message) => concerns(message, interest)));
   }
 
   /** Tells this tab and every other one. */

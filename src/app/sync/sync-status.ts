@@ -4,7 +4,7 @@ import { plural, describeReplay } from '../../shared/sync-protocol';
 import { InPlaceStatus } from '../core/in-place-status';
 import { Toaster } from '../core/toaster';
 import { Connectivity } from './connectivity';
-import { Outbox } from './outbox';
+import { OutboxStatus } from './outbox-status';
 import { SyncEvents } from './sync-events';
 
 /**
@@ -24,7 +24,7 @@ import { SyncEvents } from './sync-events';
 })
 export class SyncStatus {
   protected readonly connectivity = inject(Connectivity);
-  private readonly outbox = inject(Outbox);
+  private readonly outbox = inject(OutboxStatus);
 
   protected readonly text = computed(() => {
     const parts: string[] = [];
