@@ -115,6 +115,9 @@ test.describe('offline writes through Background Sync', () => {
   });
 
   test('c2. closing the browser in the middle of a replay loses nothing and doubles nothing', async ({ server, api }) => {
+    // Queueing, draining part, relaunching and draining the rest of 600 reviews takes longer than
+    // the suite's default 60 s on a loaded machine.
+    test.setTimeout(120_000);
     const profile = mkdtempSync(join(tmpdir(), 'rr-profile-'));
     const launch = () =>
       chromium.launchPersistentContext(profile, {
@@ -123,8 +126,9 @@ test.describe('offline writes through Background Sync', () => {
         serviceWorkers: 'allow',
         baseURL: server.url,
       });
-    // Enough that the drain (tens of items a second here) is still running when the browser closes.
-    const count = 300;
+    // Enough that the drain (tens of items a second here) is still running when the browser closes:
+    // with 300, the whole outbox sometimes arrived while the context was still closing.
+    const count = 600;
     try {
       let context = await launch();
       let page = context.pages()[0] ?? (await context.newPage());
@@ -150,7 +154,7 @@ test.describe('offline writes through Background Sync', () => {
       context = await launch();
       page = context.pages()[0] ?? (await context.newPage());
       await page.goto('/restaurant/4');
-      await expect.poll(async () => (await bulkOnServer()).length, { timeout: 40_000 }).toBe(count);
+      await expect.poll(async () => (await bulkOnServer()).length, { timeout: 60_000 }).toBe(count);
       await expect.poll(() => readStore(page, 'offline-reviews'), { timeout: 10_000 }).toEqual([]);
       const delivered = (await bulkOnServer()).map((r) => r.client_id).sort();
       expect(delivered).toEqual([...queued].sort());
