@@ -1,33 +1,13 @@
 import type { Page } from '@playwright/test';
 import { expect, readStore, test, waitForOfflineReady } from './fixtures';
-import { writeReview } from './sync-helpers';
+import { reviewCreate } from '../src/testing/records';
+import { addRecords, writeReview } from './sync-helpers';
 
 /** Issue #12, point 3: one voice for sync. */
 
-/** A record the server will refuse as it is (rating 9), as an older app version might have queued. */
-async function queueRefusedReview(page: Page, restaurantId: number, name: string, comments: string): Promise<void> {
-  await page.evaluate(
-    async ({ restaurantId, name, comments }) => {
-      const db = await new Promise<IDBDatabase>((resolve) => {
-        const open = indexedDB.open('restaurant-reviews');
-        open.onsuccess = () => resolve(open.result);
-      });
-      const tx = db.transaction('offline-reviews', 'readwrite');
-      tx.objectStore('offline-reviews').add({
-        client_id: crypto.randomUUID(),
-        restaurant_id: restaurantId,
-        name,
-        rating: 9,
-        comments,
-        createdAt: new Date().toISOString(),
-        status: 'pending',
-        attempts: 0,
-      });
-      await new Promise((resolve) => (tx.oncomplete = resolve));
-      db.close();
-    },
-    { restaurantId, name, comments },
-  );
+/** A record the server will refuse as it is (rating 9): written straight into the outbox, as the form would never queue it. */
+async function queueRefusedReview(page: Page, api: string, restaurantId: number, name: string, comments: string): Promise<void> {
+  await addRecords(page, 'offline-reviews', [reviewCreate({ api, restaurant_id: restaurantId, name, rating: 9, comments })]);
 }
 
 const reviewArticle = (page: Page, name: string) => page.locator('app-review-list article', { hasText: name });
@@ -55,11 +35,11 @@ test('a review\'s state is shown once, with the review, and moves from saved on 
   await expect(page.getByRole('region', { name: 'Notifications' })).not.toContainText('review sent');
 });
 
-test('"Not sent" names the restaurant and offers Edit, which reopens the review with its text', async ({ page, context, api }) => {
+test('"Not sent" names the restaurant and offers Edit, which reopens the review with its text', async ({ page, context, api, server }) => {
   await page.goto('/');
   await waitForOfflineReady(page);
   await context.setOffline(true);
-  await queueRefusedReview(page, 2, 'Nina Nine', 'Nine stars out of five, honestly.');
+  await queueRefusedReview(page, server.url, 2, 'Nina Nine', 'Nine stars out of five, honestly.');
   await context.setOffline(false);
   // Sent by the page's own replay (Background Sync does not fire for a record written behind its back).
   await page.reload();
