@@ -2,7 +2,7 @@ import { favorite, reviewCreate, reviewEdit, testApi, unkeyed } from '../testing
 import { ScriptedFetch, deleteAppDb, json, wireRestaurant } from '../testing/scripted-fetch';
 import { ApiClient, NetworkError } from './api-client';
 import { DATA_API_META_KEY } from './app-config';
-import { pullChanges, readCursor } from './change-pull';
+import { adoptBaseline, pullChanges, readCursor } from './change-pull';
 import { type AppDb, CHANGE_CURSOR_META_KEY, openAppDb } from './db-schema';
 import { reviewsView } from './pending-view';
 
@@ -54,27 +54,23 @@ describe('pullChanges (real IndexedDB, scripted network)', () => {
 
   afterEach(() => db.close());
 
-  it('with no cursor, reads the feed from 0 page by page, stores it, and keeps the cursor for this API', async () => {
-    pages.set(0, page({ cursor: 2, restaurants: [wireRestaurant(1), wireRestaurant(2)], more: true }));
-    pages.set(2, page({ cursor: 5, reviews: [wireReview(7, 1)] }));
+  it('with no cursor asks nothing; the first cursor is adopted once, for this API, and pulls go on from it', async () => {
+    expect(await pull()).toEqual({ kind: 'no-cursor' });
+    expect(network.calls).toEqual([]);
 
+    expect(await adoptBaseline(db, api, 7)).toBeTrue();
+    expect(await adoptBaseline(db, api, 9)).toBeFalse();
+    expect((await db.get('meta', CHANGE_CURSOR_META_KEY))?.value).toEqual({ api, cursor: 7 });
+
+    pages.set(7, page({ cursor: 9, restaurants: [wireRestaurant(1), wireRestaurant(2)], more: true }));
+    pages.set(9, page({ cursor: 12, reviews: [wireReview(7, 1)] }));
     const outcome = await pull();
 
-    expect(outcome).toEqual(jasmine.objectContaining({ kind: 'pulled', cursor: 5, resynced: false }));
-    expect(asked()).toEqual(['0', '2']);
+    expect(outcome).toEqual(jasmine.objectContaining({ kind: 'pulled', cursor: 12, resynced: false }));
+    expect(asked()).toEqual(['7', '9']);
     expect((await db.getAll('restaurants')).map((r) => r.id)).toEqual([1, 2]);
     expect((await db.get('reviews', 7))?.comments).toBe('Review 7');
-    expect((await db.get('meta', CHANGE_CURSOR_META_KEY))?.value).toEqual({ api, cursor: 5 });
-  });
-
-  it('a read from 0 forgets cached copies the feed no longer has (deleted before this device had a cursor)', async () => {
-    await db.put('reviews', wireReview(3, 1) as never);
-    pages.set(0, page({ cursor: 4, restaurants: [wireRestaurant(1)], reviews: [wireReview(7, 1)] }));
-
-    const outcome = await pull();
-
-    expect(await db.get('reviews', 3)).toBeUndefined();
-    expect(outcome.kind === 'pulled' && outcome.scope?.restaurantIds).toContain(1);
+    expect(await readCursor(db, api)).toBe(12);
   });
 
   it('after a cursor: stores changes, removes deleted reviews, moves the cursor, and says which restaurants changed', async () => {
@@ -136,24 +132,29 @@ describe('pullChanges (real IndexedDB, scripted network)', () => {
   });
 
   it('says "no feed" against a server without one (404), and stores nothing', async () => {
+    await adoptBaseline(db, api, 1);
+    await db.put('reviews', wireReview(3, 1) as never);
     const outcome = await pull();
     expect(outcome).toEqual({ kind: 'no-feed' });
-    expect(await db.get('meta', CHANGE_CURSOR_META_KEY)).toBeUndefined();
+    expect(await readCursor(db, api)).toBe(1);
+    expect(await db.count('reviews')).toBe(1);
   });
 
   it("does not reuse another API's cursor, and stores nothing while the cache holds another API's data", async () => {
     await db.put('meta', { key: CHANGE_CURSOR_META_KEY, value: { api: 'http://elsewhere.test', cursor: 40 } });
     expect(await readCursor(db, api)).toBeUndefined();
-    pages.set(0, page({ cursor: 3, restaurants: [wireRestaurant(1)] }));
-    await pull();
-    expect(asked()).toEqual(['0']);
+    expect(await pull()).toEqual({ kind: 'no-cursor' });
+    expect(network.calls).toEqual([]);
 
-    network.calls.length = 0;
+    await db.delete('meta', CHANGE_CURSOR_META_KEY);
+    await adoptBaseline(db, api, 3);
     await db.put('meta', { key: DATA_API_META_KEY, value: 'http://elsewhere.test' });
-    await db.clear('restaurants');
     pages.set(3, page({ cursor: 4, restaurants: [wireRestaurant(2)] }));
     expect(await pull()).toEqual({ kind: 'stale' });
     expect(await db.count('restaurants')).toBe(0);
+    // Nor is a first cursor adopted for data that is not this API's.
+    await db.delete('meta', CHANGE_CURSOR_META_KEY);
+    expect(await adoptBaseline(db, api, 5)).toBeFalse();
   });
 
   it('a delta cut off by the network keeps the pages it finished, with their cursor', async () => {

@@ -6,8 +6,12 @@
  *
  * The cursor lives in `meta` (CHANGE_CURSOR_META_KEY) with the API it came from, and moves in the
  * same transaction as the records of its page: whatever is stored is exactly "everything up to
- * the cursor". A pull with no cursor for this API, and one the server answers `resync`, read the
- * whole feed from 0 and then forget the copies the feed no longer has.
+ * the cursor". A device starts with no cursor and pulls nothing until it has one: reading the
+ * feed from 0 would copy every review of the server (100,000 at scale) onto a device that shows
+ * a few. Its first cursor is the one the live connection announces (`adoptBaseline`), after which
+ * the open views read the network again, so what is cached is at least that new. A pull the
+ * server answers `resync` (a cursor older than its tombstones, or from another database) reads
+ * the whole feed from 0 once, and then forgets the copies the feed no longer has.
  */
 import type { Restaurant, Review } from './api';
 import type { ApiClient } from './api-client';
@@ -21,6 +25,8 @@ export type PullOutcome =
   | { kind: 'pulled'; cursor: number; scope?: ChangeScope; resynced: boolean }
   /** The server has no change feed (the original server answers 404): read in full instead. */
   | { kind: 'no-feed' }
+  /** This device has no cursor for this API yet: nothing was asked (see adoptBaseline). */
+  | { kind: 'no-cursor' }
   /** The cache holds another API's data now (the setting changed meanwhile): nothing was stored. */
   | { kind: 'stale' };
 
@@ -43,8 +49,9 @@ export function readCursor(db: AppDb, api: string): Promise<number | undefined> 
  */
 export async function pullChanges(db: AppDb, client: ApiClient, api: string, options: PullOptions = {}): Promise<PullOutcome> {
   const start = await readCursor(db, api);
-  let full = start === undefined;
-  let after = start ?? 0;
+  if (start === undefined) return { kind: 'no-cursor' };
+  let full = false;
+  let after = start;
   let resynced = false;
   let scope: ChangeScope | undefined;
   let seen = new Seen();
@@ -73,6 +80,22 @@ export async function pullChanges(db: AppDb, client: ApiClient, api: string, opt
     if (forgotten.stores.length) scope = mergeScopes(scope, forgotten);
   }
   return { kind: 'pulled', cursor: after, resynced, ...(scope ? { scope } : {}) };
+}
+
+/**
+ * A device's first cursor for `api`: the server's newest, as the live connection announced it.
+ * Kept only if the device has none yet and its cache holds this API's data. True when adopted:
+ * the caller then has the open views read the network again.
+ */
+export async function adoptBaseline(db: AppDb, api: string, cursor: number): Promise<boolean> {
+  const tx = db.transaction('meta', 'readwrite');
+  if (!(await holdsDataOf(tx.store, api)) || (await cursorIn(tx.store, api)) !== undefined) {
+    await tx.done;
+    return false;
+  }
+  await tx.store.put({ key: CHANGE_CURSOR_META_KEY, value: { api, cursor } satisfies ChangeCursor });
+  await tx.done;
+  return true;
 }
 
 /** What a read from 0 saw, to forget afterwards what the server no longer has. */

@@ -60,8 +60,8 @@ export class LiveUpdates {
 
   private async connect(): Promise<void> {
     const api = await this.target.base();
-    // Catch up first: it also tells whether the server has a feed at all (asked once per page).
-    if ((await this.pulls.pull()) === 'no-feed' || !this.release) return;
+    // A server without the feed (asked once per page) gets no stream. Then catch up from the cursor.
+    if ((await this.pulls.hasFeed()) === false || (await this.pulls.pull()) === 'no-feed' || !this.release) return;
     const cursor = (await readCursor(await this.database.get(), api)) ?? 0;
     const url = `${api}${changeFeedPaths.live(cursor)}&ngsw-bypass=1`;
     const source = new EventSource(url);
@@ -91,7 +91,7 @@ export class LiveUpdates {
     source.close();
     if (this.source !== source) return;
     this.source = undefined;
-    if ((await this.pulls.pull()) === 'no-feed' || !this.release) return;
+    if ((await this.pulls.hasFeed()) === false || !this.release) return;
     const wait = Math.min(LONGEST_WAIT_MS, REFUSED_WAIT_MS * 2 ** this.refusals++);
     this.retryTimer = setTimeout(() => void this.connect(), wait);
   }
