@@ -16,6 +16,7 @@ import { registerWriteLimit } from './rate-limit.ts';
 import { RequestLog } from './request-log.ts';
 import { changeRoutes } from './routes/changes.ts';
 import { ratingRoutes } from './routes/ratings.ts';
+import { isBatchReplay, reviewBatchRoutes } from './routes/review-batch.ts';
 import { restaurantRoutes } from './routes/restaurants.ts';
 import { isReviewReplay, reviewRoutes } from './routes/reviews.ts';
 import { addFormats } from './schemas.ts';
@@ -147,10 +148,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const writeLimit = await registerWriteLimit(app, {
       max: options.rateLimitMax ?? 2000,
       windowMs: options.rateLimitWindowMs ?? 60_000,
-      isReplay: isReviewReplay(storage),
+      isReplay: anyOf(isReviewReplay(storage), isBatchReplay(storage)),
     });
     await app.register(restaurantRoutes, { storage, writeLimit });
     await app.register(reviewRoutes, { storage, writeLimit });
+    await app.register(reviewBatchRoutes, { storage, writeLimit });
     await app.register(changeRoutes, { storage, live });
     await app.register(ratingRoutes, { storage });
     registerAppConfig(app, { apiBaseUrl: options.apiBaseUrl ?? '' });
@@ -160,6 +162,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await app.close();
     throw error;
   }
+}
+
+function anyOf<A extends unknown[]>(...tests: Array<(...args: A) => boolean>) {
+  return (...args: A): boolean => tests.some((test) => test(...args));
 }
 
 /**
