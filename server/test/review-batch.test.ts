@@ -7,7 +7,10 @@ import { FORBIDDEN_MESSAGE } from '../routes/reviews.ts';
 import { type TestServer, call, makeTempDir, removeDir, review, startServer } from './helpers.ts';
 import { warmLauncher } from './server-process.ts';
 
-const create = (overrides: Record<string, unknown> = {}) => ({ op: 'create', ...review({ client_id: randomUUID(), ...overrides }) });
+function create(overrides: Record<string, unknown> = {}): Record<string, unknown> & { client_id: string } {
+  const clientId = randomUUID();
+  return { op: 'create', ...review({ client_id: clientId, ...overrides }), client_id: (overrides['client_id'] as string) ?? clientId };
+}
 
 function batch(base: string, items: unknown[]) {
   return call(base, REVIEW_BATCH_PATH, { method: 'POST', json: { items } });
