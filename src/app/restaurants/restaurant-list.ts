@@ -75,17 +75,29 @@ export class RestaurantList {
   private readonly filterBar = viewChild.required(FilterBar);
   private readonly cardList = viewChild<ElementRef<HTMLElement>>('cards');
 
-  protected readonly data = toSignal(inject(RestaurantData).all(), {
+  private readonly restaurantData = inject(RestaurantData);
+  protected readonly data = toSignal(this.restaurantData.all(), {
     initialValue: LOADING as Loaded<RestaurantView[]>,
   });
+  /** The first cards as last shown (a few records read by key), until the whole store is read. */
+  private readonly firstScreen = signal<readonly RestaurantView[] | undefined>(undefined);
+  /** Every restaurant is read: counts, options, "Show more" and empty states can be trusted. */
+  protected readonly complete = computed(() => this.data().state === 'ready');
+  /** Only the first cards are there: they show, but nothing claims to know the whole list yet. */
+  protected readonly partial = computed(() => this.data().state === 'loading' && this.firstScreen() !== undefined);
+  /**
+   * What the template shows: first cards that match count as a (partial) list while the rest
+   * loads; none matching is no empty state yet ("No restaurants match" would be a guess).
+   */
+  protected readonly shownState = computed(() => (this.partial() && this.filtered().length ? 'ready' : this.data().state));
 
   protected readonly restaurants = computed(() => {
     const data = this.data();
-    return data.state === 'ready' ? data.value : NONE;
+    return data.state === 'ready' ? data.value : (this.firstScreen() ?? NONE);
   });
   protected readonly stale = computed(() => {
     const data = this.data();
-    return data.state === 'ready' && data.stale;
+    return (data.state === 'ready' && data.stale) || this.partial();
   });
 
   protected readonly filters = computed(
@@ -133,7 +145,12 @@ export class RestaurantList {
   protected readonly eagerCards = EAGER_CARDS;
 
   protected readonly countText = computed(() =>
-    this.data().state === 'ready' ? countLabel(this.filtered().length) : '',
+    this.complete() ? countLabel(this.filtered().length) : this.partial() ? 'Loading all restaurants…' : '',
+  );
+
+  /** Which first screen this is: the same filters, search and sort show the same first cards. */
+  private readonly view = computed(() =>
+    JSON.stringify([this.filters().neighborhood, this.filters().cuisine, this.filters().favoritesOnly, this.query().trim(), this.sortKey()]),
   );
 
   protected applyFilters(filters: RestaurantFilters): void {
@@ -178,6 +195,16 @@ export class RestaurantList {
   }
 
   constructor() {
+    const view = this.view();
+    void this.restaurantData.firstScreen(view).then((cards) => {
+      if (cards && !this.complete() && this.view() === view) this.firstScreen.set(cards);
+    });
+    // Once everything is read: the first cards of what is shown, for the next visit's first paint.
+    effect(() => {
+      if (!this.complete()) return;
+      const ids = this.filtered().slice(0, PAGE_SIZE).map((restaurant) => restaurant.id);
+      void this.restaurantData.rememberFirstScreen(this.view(), ids);
+    });
     // At NavigationStart, while the list is still on the page: once the next page replaces it,
     // the browser has already clamped the scroll position to the shorter page.
     this.router.events
