@@ -1,0 +1,19 @@
+import type { Injector } from '@angular/core';
+import { Delivery } from '../sync/delivery';
+import { AppBadge } from './app-badge';
+import { FocusOnNavigation } from './focus-on-navigation';
+import { RuntimeConfig } from './runtime-config';
+
+/**
+ * What every page starts but no first paint needs: the API address, the outbox delivery (whatever
+ * a previous visit left queued goes out again), the installed app's badge, and focus and scroll on
+ * a change of page. app.config.ts loads this module with a dynamic import, so the outbox and
+ * replay code stay out of the initial chunk.
+ */
+export function startInBackground(injector: Injector): void {
+  // The API address is asked for at once, and waited for by API requests only.
+  void injector.get(RuntimeConfig).apiBase();
+  void injector.get(Delivery).start();
+  injector.get(AppBadge).start();
+  injector.get(FocusOnNavigation).start();
+}
