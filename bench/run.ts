@@ -18,7 +18,7 @@ import { type Figure, failed, messageOf } from './lib/figures.ts';
 import { closeAll, installSignalHandlers, interrupted, scoped } from './lib/scope.ts';
 import { startServer } from './lib/server.ts';
 import { measureLighthouse } from './lighthouse.ts';
-import { machineInfo } from './machine.ts';
+import { formatLoad, loadAverage, machineInfo } from './machine.ts';
 import { measureOfflineRepeat } from './offline-repeat.ts';
 import { type BenchResults, printTable, writeResults } from './report.ts';
 import { measureScale } from './scale.ts';
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
     figures: [],
     details: {},
     errors: {},
+    loads: {},
   };
   const m = results.machine;
   log(`Machine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemoryGiB} GiB, Node ${m.node}, ${m.chromium}, Lighthouse ${m.lighthouse}`);
@@ -147,7 +148,9 @@ async function main(): Promise<void> {
         continue;
       }
       const t0 = Date.now();
-      log(`\n▶ ${name}`);
+      // Other work on the machine moves every timing: say how busy it was, section by section.
+      const loadAtStart = loadAverage();
+      log(`\n▶ ${name} (${formatLoad(loadAtStart)})`);
       try {
         const { figures, details } = await tasks[name]();
         results.figures.push(...figures);
@@ -158,15 +161,20 @@ async function main(): Promise<void> {
         results.errors[name] = message;
         results.figures.push(failed(name, `${name} (whole measurement)`, '', error));
       }
-      log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      const loadAtEnd = loadAverage();
+      results.loads[name] = { start: loadAtStart, end: loadAtEnd };
+      log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s; at the end ${formatLoad(loadAtEnd)})`);
     }
   } finally {
     await closeAll();
     results.durationS = (Date.now() - started) / 1000;
     printTable(results);
     try {
-      const { json, md } = writeResults(results);
-      console.log(`\nWrote ${json.replace(process.cwd() + '/', '')} and ${md.replace(process.cwd() + '/', '')}`);
+      // Only a whole, full-length run stands for the project in docs/performance.md.
+      const whole = options.only.length === MEASUREMENTS.length && !options.quick;
+      const { json, md, doc } = writeResults(results, { updateDoc: whole });
+      const rel = (file: string) => file.replace(process.cwd() + '/', '');
+      console.log(`\nWrote ${rel(json)} and ${rel(md)}${doc ? `, and the figures in ${rel(doc)}` : ''}`);
     } catch (error) {
       console.error(`could not write results: ${messageOf(error)}`);
     }

@@ -59,3 +59,13 @@ export function focusHeading(attempts = 20, claimed: () => boolean = () => false
     setTimeout(() => focusHeading(attempts - 1, claimed), 50);
   }
 }
+
+/**
+ * Runs `act` on the element `find` returns once it is in the DOM, checking every 50 ms for about
+ * two seconds: for controls inside `@defer` blocks, whose chunk may still be on its way.
+ */
+export function whenInDom<T extends Element>(find: () => T | null | undefined, act: (element: T) => void, attempts = 40): void {
+  const element = find();
+  if (element) act(element);
+  else if (attempts > 0) setTimeout(() => whenInDom(find, act, attempts - 1), 50);
+}
