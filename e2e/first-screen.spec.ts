@@ -83,13 +83,17 @@ test('10,000 restaurants: the first cards come first, then counts, filters, favo
     // Favorites only: the server's favorites and the one just marked, wherever they are in the 10,000.
     const card = page.locator('main .cards app-restaurant-card').filter({ has: page.locator('[aria-pressed="false"]') }).first();
     const href = await card.locator('.card-link').getAttribute('href');
+    const name = (await card.locator('.card-link').innerText()).trim();
     await card.getByRole('button', { name: /^Favorite / }).click();
     await page.getByLabel('Neighborhood').selectOption('');
     await page.getByLabel('Cuisine').selectOption('');
     await page.getByLabel('Favorites only').check();
     const favorites = all.filter((r) => String(r.is_favorite) === 'true').length + 1;
     await expect(count(page)).toHaveText(label(favorites));
+    // More than a page of favorites: find it by name among them.
+    await page.getByRole('searchbox', { name: 'Search by name' }).fill(name);
     await expect(page.locator(`main .cards .card-link[href="${href}"]`)).toHaveCount(1);
+    await page.getByRole('searchbox', { name: 'Search by name' }).fill('');
     await page.getByLabel('Favorites only').uncheck();
 
     // Search: every name containing the words, across all of them.
