@@ -27,7 +27,7 @@ import {
   waitForMarks,
   waitForOfflineReady,
 } from './lib/browser.ts';
-import { DB_NAME } from '../src/shared/db-schema.ts';
+import { DB_NAME, FIRST_SCREEN_META_KEY } from '../src/shared/db-schema.ts';
 import { measureIdbReads } from './idb-reads.ts';
 import { type Figure, failed, figure, messageOf } from './lib/figures.ts';
 import { type Scope, sleep } from './lib/scope.ts';
@@ -229,6 +229,47 @@ export async function measureScale(
       figures.push(...transferFigures('10k restaurants', (details['firstVisit'] as { transfer?: TransferSample } | undefined)?.transfer, repeat));
     },
     (e) => [failed(g, 'Repeat visit (10k in IndexedDB): navigation → first restaurant card', 'ms', e, { op: '<', value: 200 })],
+  );
+
+  // (b') the same repeat visit without the remembered first screen: what reading the whole store
+  // first costs, in the same run and at the same load
+  await step(
+    'repeat-whole-store',
+    async () => {
+      const firstCard: number[] = [];
+      for (let i = 0; i < Math.min(3, reloads); i++) {
+        scope.check();
+        // Once the list has shown all 10k it has (re)written its first screen: remove that.
+        await page.locator('.result-count').getByText('10,000 restaurants').waitFor({ timeout: 60_000 });
+        await sleep(300);
+        await page.evaluate(
+          ({ dbName, key }) =>
+            new Promise<void>((resolve, reject) => {
+              const open = indexedDB.open(dbName);
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const tx = open.result.transaction('meta', 'readwrite');
+                tx.objectStore('meta').delete(key);
+                tx.oncomplete = () => (open.result.close(), resolve());
+                tx.onerror = () => reject(tx.error);
+              };
+            }),
+          { dbName: DB_NAME, key: FIRST_SCREEN_META_KEY },
+        );
+        const load = loadAverage();
+        await page.reload({ waitUntil: 'commit' });
+        firstCard.push((await waitForMarks(page, 'first', 60_000)).first!);
+        log(`  scale: repeat visit without the first screen #${i + 1}: first card at ${Math.round(firstCard.at(-1)!)} ms (${formatLoad(load)})`);
+      }
+      details['repeatWholeStore'] = firstCard;
+      figures.push(
+        figure(g, 'Repeat visit (10k), first screen not remembered: navigation → first card (reads the whole store first)', 'ms', firstCard, {
+          note: `${firstCard.length} reloads; for comparison with the line above`,
+        }),
+      );
+      await page.locator('.result-count').getByText('10,000 restaurants').waitFor({ timeout: 60_000 });
+    },
+    (e) => [failed(g, 'Repeat visit (10k), first screen not remembered: navigation → first card (reads the whole store first)', 'ms', e)],
   );
 
   // (c) filter changes

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, readStore, test } from './fixtures';
+import { FIRST_SCREEN_META_KEY } from '../src/shared/db-schema';
 import { ServerProcess } from './server';
 
 /**
@@ -60,7 +61,7 @@ test('10,000 restaurants: the first cards come first, then counts, filters, favo
     expect((await firstCards())?.names).toEqual(shown);
     // The list remembers its first screen once everything is read…
     await expect
-      .poll(async () => (await readStore<{ key: string; value: { ids: number[] } }>(page, 'meta')).find((r) => r.key === 'listFirstScreen')?.value.ids.length, { timeout: 30_000 })
+      .poll(async () => (await readStore<{ key: string; value: { ids: number[] } }>(page, 'meta')).find((r) => r.key === FIRST_SCREEN_META_KEY)?.value.ids.length, { timeout: 30_000 })
       .toBe(24);
     await expect.poll(async () => (await readStore(page, 'restaurants')).length, { timeout: 60_000 }).toBe(10_000);
 

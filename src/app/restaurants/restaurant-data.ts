@@ -1,7 +1,7 @@
 import { Injectable, inject } from '@angular/core';
 import { type Observable, Subject, defer, map, merge } from 'rxjs';
 import type { Restaurant } from '../../shared/api';
-import type { AppDb, StoreName } from '../../shared/db-schema';
+import { type AppDb, FIRST_SCREEN_META_KEY, type StoreName } from '../../shared/db-schema';
 import { type RestaurantView, restaurantView, restaurantsView } from '../../shared/pending-view';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
@@ -17,12 +17,11 @@ const READ_TIMEOUT_MS = 15_000;
 /** What a restaurant view is made of: the server's copies and the favorite wishes. */
 const STORES: StoreName[] = ['restaurants', 'offline-favorites'];
 /**
- * The ids of the first cards the list last showed, per view (filters, search, sort): a repeat
- * visit reads those few records by key and paints them before the whole store (10,000 records:
- * hundreds of milliseconds) is read. Ids only, so the restaurants store stays the one copy.
+ * Kept under FIRST_SCREEN_META_KEY: the ids of the first cards the list last showed, per view
+ * (filters, search, sort). A repeat visit reads those few records by key and paints them before
+ * the whole store (10,000 records: hundreds of milliseconds) is read. Ids only, so the
+ * restaurants store stays the one copy.
  */
-const FIRST_SCREEN_KEY = 'listFirstScreen';
-
 interface FirstScreenHint {
   view: string;
   ids: number[];
@@ -63,7 +62,7 @@ export class RestaurantData {
   async firstScreen(view: string): Promise<RestaurantView[] | undefined> {
     try {
       const tx = (await this.database.get()).transaction(['meta', ...STORES]);
-      const hint = (await tx.objectStore('meta').get(FIRST_SCREEN_KEY))?.value as FirstScreenHint | undefined;
+      const hint = (await tx.objectStore('meta').get(FIRST_SCREEN_META_KEY))?.value as FirstScreenHint | undefined;
       if (hint?.view !== view || !Array.isArray(hint.ids) || !hint.ids.length) return undefined;
       const restaurants = tx.objectStore('restaurants');
       const favorites = tx.objectStore('offline-favorites');
@@ -86,7 +85,7 @@ export class RestaurantData {
     this.rememberedFirstScreen = key;
     const value: FirstScreenHint = { view, ids: [...ids] };
     try {
-      await (await this.database.get()).put('meta', { key: FIRST_SCREEN_KEY, value });
+      await (await this.database.get()).put('meta', { key: FIRST_SCREEN_META_KEY, value });
     } catch {
       this.rememberedFirstScreen = undefined;
     }
