@@ -547,6 +547,8 @@ function transferFigures(label: string, first: TransferSample | undefined, repea
 async function filterChanges(page: Page, changes: number): Promise<{ toValue: number[]; toAll: number[]; options: string[]; counts: string[] }> {
   const select = page.getByLabel('Neighborhood', { exact: true });
   await select.waitFor({ timeout: 20_000 });
+  // Until the whole store is read the count says "Loading all restaurants…": wait for a number.
+  await page.waitForFunction(() => /\d/.test(document.querySelector('.result-count')?.textContent ?? ''), null, { timeout: 60_000 });
   const options = await select.locator('option').evaluateAll((list) => list.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent?.trim() ?? '' })));
   const all = options.find((o) => o.value === '' || /^all\b/i.test(o.text) || /^any\b/i.test(o.text)) ?? options[0]!;
   const values = options.filter((o) => o !== all);

@@ -136,6 +136,8 @@ export class RestaurantData {
       const restaurants = changed ?? (await this.api.restaurants(options));
       if (!hasCopy && restaurants.length && fetched) {
         fetched.next(restaurantsView(restaurants, await db.getAll('offline-favorites'), this.target.current()));
+        // Writing 10,000 records serializes each on the main thread: let the list paint first.
+        await afterNextPaint();
       }
       await this.store(db, restaurants);
       return 'fresh';
@@ -174,4 +176,12 @@ export class RestaurantData {
 
 function isDefined<T>(value: T | undefined): value is T {
   return value !== undefined;
+}
+
+/** After the next frame is painted; a hidden tab (no frames) goes on after 100 ms. */
+function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 100);
+    requestAnimationFrame(() => setTimeout(() => (clearTimeout(fallback), resolve())));
+  });
 }
