@@ -117,6 +117,8 @@ async function main(): Promise<void> {
       return Math.max(MIN_MS[name], Math.min(LIMITS_MS[name], started + TOTAL_BUDGET_MS - Date.now() - later));
     };
     const deadlineFor = (name: Measurement) => Date.now() + limit(name) - 20_000;
+    // Figures a measurement had already taken when it failed or ran out of time.
+    const partial: Partial<Record<Measurement, Figure[]>> = {};
     const tasks: Record<Measurement, () => Promise<{ figures: Figure[]; details?: unknown }>> = {
       bundle: async () => measureBundle(),
       server: () => scoped('server', limit('server'), (scope) => measureServerLoad(scope, { durationS: q ? 3 : 10, warmupS: q ? 1 : 2, log })),
@@ -138,7 +140,8 @@ async function main(): Promise<void> {
       scale: () =>
         scoped('scale', limit('scale'), async (scope) => {
           const small = await startServer(scope).catch(() => undefined);
-          return measureScale(scope, small?.url, { reloads: q ? 2 : 5, serverRuns: q ? 2 : 5, filterChanges: q ? 1 : 3, log });
+          const figures = (partial.scale = []);
+          return measureScale(scope, small?.url, { reloads: q ? 2 : 5, serverRuns: q ? 2 : 5, filterChanges: q ? 1 : 3, log, figures });
         }),
     };
 
@@ -159,7 +162,7 @@ async function main(): Promise<void> {
         const message = messageOf(error);
         log(`  ${name}: error: ${message}`);
         results.errors[name] = message;
-        results.figures.push(failed(name, `${name} (whole measurement)`, '', error));
+        results.figures.push(...(partial[name] ?? []), failed(name, `${name} (whole measurement, stopped there)`, '', error));
       }
       const loadAtEnd = loadAverage();
       results.loads[name] = { start: loadAtStart, end: loadAtEnd };

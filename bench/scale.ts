@@ -49,6 +49,8 @@ export interface ScaleOptions {
   /** Cap on "Show more" presses while scrolling a paged list. */
   moreClicks?: number;
   log?: (line: string) => void;
+  /** Receives each figure as it is measured, so a measurement that runs out of time still reports them. */
+  figures?: Figure[];
 }
 
 export interface TransferSample {
@@ -67,9 +69,8 @@ export interface TransferSample {
 export async function measureScale(
   scope: Scope,
   smallServerUrl: string | undefined,
-  { reloads = 5, serverRuns = 5, filterChanges: changes = 3, moreClicks = 40, log = console.log }: ScaleOptions = {},
+  { reloads = 5, serverRuns = 5, filterChanges: changes = 3, moreClicks = 40, log = console.log, figures = [] }: ScaleOptions = {},
 ): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
-  const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
   const g = 'scale';
   const step = async (name: string, task: () => Promise<void>, onError: (error: unknown) => Figure[]) => {
