@@ -2,20 +2,33 @@
  * Lighthouse 12 (CLI, spawned) on the list page and a restaurant page, mobile and desktop,
  * several runs each. Reports the four category scores (×100) and LCP/TBT/CLS, and for any score
  * below 100 the audits that cost points, so the team can fix them.
+ *
+ * Each run gets a Chromium of its own, started here with `--remote-debugging-port=0` (Chromium
+ * binds a free port itself and prints it), and Lighthouse connects to it with `--port`. Left to
+ * itself, Lighthouse's chrome-launcher picks a "free" port by opening and closing a socket, then
+ * starts Chromium on it and polls for 25 s at most: on a machine shared with other test runs the
+ * port can be taken in between (Chromium then has no DevTools, or Lighthouse reaches another
+ * run's browser), and under load Chromium can take longer than 25 s to answer. Either way the
+ * run fails; that is the likeliest reason for the one run in three that failed before (its report
+ * was not kept, so the error is now kept in results.json and printed).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROME, CHROMIUM_FLAGS } from './lib/browser.ts';
+import { Launcher } from 'chrome-launcher';
 import { type Figure, type Target, failed, figure, messageOf } from './lib/figures.ts';
 import type { Scope } from './lib/scope.ts';
 import { ROOT, track } from './lib/server.ts';
+import { type LoadAverage, formatLoad, loadAverage } from './machine.ts';
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
 type Category = (typeof CATEGORIES)[number];
 const OUT_DIR = join(ROOT, 'bench/lighthouse');
-const RUN_LIMIT_MS = 120_000;
+const RUN_LIMIT_MS = 180_000;
+/** How long a Chromium may take to print its DevTools address (minutes, under heavy load). */
+const CHROMIUM_START_MS = 90_000;
 
 export const PAGES = [
   { name: 'list', path: '/' },
@@ -36,6 +49,7 @@ interface Audit {
 interface Lhr {
   lighthouseVersion: string;
   runtimeError?: { code: string; message: string };
+  environment?: { benchmarkIndex?: number };
   runWarnings?: string[];
   categories: Record<Category, { score: number | null; auditRefs: Array<{ id: string; weight: number; group?: string }> }>;
   audits: Record<string, Audit>;
@@ -45,6 +59,8 @@ export interface LighthouseRun {
   page: string;
   formFactor: string;
   run: number;
+  /** The machine's load average as the run started. */
+  load?: LoadAverage;
   report?: string;
   scores?: Record<Category, number | null>;
   lcpMs?: number;
@@ -52,6 +68,10 @@ export interface LighthouseRun {
   cls?: number;
   failing?: Array<{ category: Category; id: string; title: string; score: number | null; displayValue?: string; items?: string[] }>;
   warnings?: string[];
+  /** Lighthouse's CPU benchmark for this run (higher is faster; it drops when the machine is busy). */
+  benchmarkIndex?: number;
+  /** Errors of earlier attempts of this run that Lighthouse says to simply run again. */
+  retriedAfter?: string[];
   error?: string;
 }
 
@@ -92,10 +112,11 @@ export async function measureLighthouse(
     for (const config of configs) {
       scope.check();
       const result = await runOnce(scope, tmp, baseUrl + config.page.path, config.page.name, config.formFactor, i);
+      const retried = result.retriedAfter?.length ? ` [after ${result.retriedAfter.length} repeated attempt(s): ${result.retriedAfter.join(' | ')}]` : '';
       const summary = result.error
-        ? `error: ${result.error}`
-        : `perf ${pct(result.scores?.performance)} a11y ${pct(result.scores?.accessibility)} bp ${pct(result.scores?.['best-practices'])} seo ${pct(result.scores?.seo)} LCP ${Math.round(result.lcpMs ?? NaN)} ms`;
-      log(`  lighthouse ${config.page.name} ${config.formFactor} #${i}: ${summary}`);
+        ? `error: ${result.error}${retried}`
+        : `perf ${pct(result.scores?.performance)} a11y ${pct(result.scores?.accessibility)} bp ${pct(result.scores?.['best-practices'])} seo ${pct(result.scores?.seo)} LCP ${Math.round(result.lcpMs ?? NaN)} ms TBT ${Math.round(result.tbtMs ?? NaN)} ms, CPU benchmark ${Math.round(result.benchmarkIndex ?? NaN)}${retried}`;
+      log(`  lighthouse ${config.page.name} ${config.formFactor} #${i}: ${summary} (${formatLoad(result.load ?? [])})`);
       config.runs.push(result);
       all.push(result);
     }
@@ -117,10 +138,15 @@ export async function measureLighthouse(
       for (const category of CATEGORIES) figures.push(failed(g, `${label}: ${category}`, '', error));
       continue;
     }
-    const runNote = ok.length < runsHere.length ? `${ok.length} of ${runsHere.length} runs succeeded` : note ?? `${ok.length} runs`;
+    const loads = runsHere.map((r) => r.load?.[0]).filter((v): v is number => v !== undefined);
+    const loadNote = loads.length ? `; 1-min load ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : '';
+    const retries = runsHere.flatMap((r) => r.retriedAfter ?? []).map((e) => /\b[A-Z_]{6,}\b/.exec(e)?.[0] ?? e.slice(0, 40));
+    const retryNote = retries.length ? `; ${retries.length} attempt(s) repeated (${[...new Set(retries)].join(', ')})` : '';
+    const runNote =
+      (ok.length < runsHere.length ? `${ok.length} of ${runsHere.length} runs succeeded` : (note ?? `${ok.length} runs`)) + retryNote + loadNote;
     for (const category of CATEGORIES) {
       const target: Target | undefined =
-        category === 'performance' ? (formFactor === 'mobile' ? { op: '>=', value: 95 } : undefined) : { op: '=', value: 100 };
+        category === 'performance' ? (formFactor === 'mobile' ? { op: '>=', value: 98 } : undefined) : { op: '=', value: 100 };
       const values = ok.map((r) => r.scores![category]).filter((v): v is number => v !== null).map((v) => Math.round(v * 100));
       figures.push(figure(g, `${label}: ${category}`, '', values, { target, note: category === 'performance' ? runNote : undefined }));
     }
@@ -133,20 +159,43 @@ export async function measureLighthouse(
   return { figures, details: { runs: all, failing } };
 }
 
+/**
+ * Lighthouse's own advice for these is "Please run Lighthouse again": the trace or the browser
+ * connection failed, not the page. Such a run is repeated (a fresh Chromium each time) and the
+ * retry is reported beside the figures; any other error counts as a failed run.
+ */
+const RETRYABLE = /\b(NO_NAVSTART|NO_TRACING_STARTED|NO_RESOURCE_REQUEST|PROTOCOL_TIMEOUT|CRI_TIMEOUT)\b|Unable to connect|ECONNREFUSED|DevTools address/;
+const ATTEMPTS = 3;
+
 async function runOnce(scope: Scope, tmp: string, url: string, page: string, formFactor: string, run: number): Promise<LighthouseRun> {
+  const retried: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const result = await attemptOnce(scope, tmp, url, page, formFactor, run);
+    if (!result.error || attempt === ATTEMPTS || !RETRYABLE.test(result.error)) {
+      return retried.length ? { ...result, retriedAfter: retried } : result;
+    }
+    retried.push(result.error);
+  }
+}
+
+async function attemptOnce(scope: Scope, tmp: string, url: string, page: string, formFactor: string, run: number): Promise<LighthouseRun> {
   const report = join(OUT_DIR, `${page}-${formFactor}-${run}.json`);
   const args = [
     url,
-    `--chrome-flags=--headless=new ${CHROMIUM_FLAGS.join(' ')}`,
     `--only-categories=${CATEGORIES.join(',')}`,
     '--output=json',
     `--output-path=${report}`,
     '--quiet',
   ];
   if (formFactor === 'desktop') args.push('--preset=desktop');
-  const result: LighthouseRun = { page, formFactor, run, report: report.slice(ROOT.length) };
+  const result: LighthouseRun = { page, formFactor, run, load: loadAverage(), report: report.slice(ROOT.length) };
   try {
-    await spawnLighthouse(scope, tmp, args);
+    const chromium = await startChromium(scope, tmp);
+    try {
+      await spawnLighthouse(scope, tmp, [...args, `--port=${chromium.port}`]);
+    } finally {
+      chromium.stop();
+    }
     const lhr = JSON.parse(readFileSync(report, 'utf8')) as Lhr;
     if (lhr.runtimeError?.code && lhr.runtimeError.code !== 'NO_ERROR') {
       throw new Error(`${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
@@ -155,6 +204,7 @@ async function runOnce(scope: Scope, tmp: string, url: string, page: string, for
     result.lcpMs = lhr.audits['largest-contentful-paint']?.numericValue;
     result.tbtMs = lhr.audits['total-blocking-time']?.numericValue;
     result.cls = lhr.audits['cumulative-layout-shift']?.numericValue;
+    result.benchmarkIndex = lhr.environment?.benchmarkIndex;
     result.failing = failingAudits(lhr);
     if (lhr.runWarnings?.length) result.warnings = lhr.runWarnings;
   } catch (error) {
@@ -211,12 +261,66 @@ function mergeFailing(runs: LighthouseRun[]): FailingAudit[] {
   return [...byId.values()].sort((a, b) => a.category.localeCompare(b.category) || b.runs - a.runs);
 }
 
+/**
+ * A headless Chromium with the flags chrome-launcher would give it plus the project's own, a fresh
+ * profile, and a DevTools port Chromium picked itself (read from its "DevTools listening on" line).
+ */
+function startChromium(scope: Scope, tmp: string): Promise<{ port: number; stop: () => void }> {
+  const profile = mkdtempSync(join(tmp, 'profile-'));
+  const flags = [
+    ...Launcher.defaultFlags(),
+    ...CHROMIUM_FLAGS,
+    '--headless=new',
+    '--remote-debugging-port=0',
+    `--user-data-dir=${profile}`,
+    'about:blank',
+  ];
+  const child: ChildProcess = spawn(CHROME, flags, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  track(child, true);
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(profile, { recursive: true, force: true });
+  };
+  scope.defer(`chromium pid ${child.pid}`, stop);
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`Chromium printed no DevTools address within ${CHROMIUM_START_MS / 1000} s: ${stderr.trim().slice(-300)}`));
+    }, CHROMIUM_START_MS);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`Chromium exited (${code ?? signal}) before it listened: ${stderr.trim().slice(-300)}`));
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+      const port = /DevTools listening on ws:\/\/[^:]+:(\d+)\//.exec(stderr)?.[1];
+      if (port) {
+        clearTimeout(timer);
+        child.stderr!.removeAllListeners('data');
+        child.stderr!.resume();
+        resolve({ port: Number(port), stop });
+      }
+    });
+  });
+}
+
 function spawnLighthouse(scope: Scope, tmp: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     // Own process group: a timeout or Ctrl-C kills Lighthouse and the Chromium it launched.
     const child = spawn(join(ROOT, 'node_modules/.bin/lighthouse'), args, {
       cwd: ROOT,
-      env: { ...process.env, CHROME_PATH: CHROME, TMPDIR: tmp },
+      env: { ...process.env, TMPDIR: tmp },
       stdio: ['ignore', 'ignore', 'pipe'],
       detached: true,
     });

@@ -22,6 +22,18 @@ export interface MachineInfo {
   gitDirty: boolean;
 }
 
+/** os.loadavg(): runnable processes averaged over 1, 5 and 15 minutes (2 cores: above 2 is queueing). */
+export type LoadAverage = [number, number, number];
+
+export function loadAverage(): LoadAverage {
+  return os.loadavg().map((v) => Math.round(v * 100) / 100) as LoadAverage;
+}
+
+/** "load 0.42 / 0.81 / 1.20 (1/5/15 min)": printed beside every section and run. */
+export function formatLoad(load: readonly number[]): string {
+  return `load ${load.map((v) => v.toFixed(2)).join(' / ')} (1/5/15 min)`;
+}
+
 export function machineInfo(): MachineInfo {
   const cpus = os.cpus();
   return {
@@ -29,7 +41,7 @@ export function machineInfo(): MachineInfo {
     cpus: cpus.length,
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     totalMemoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-    loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
+    loadAverage: loadAverage(),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     chromium: run(CHROME, ['--version']),

@@ -1,10 +1,10 @@
 /** The printed table, bench/results.json and the Markdown snippet bench/latest.md. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Figure, formatTarget, formatValue } from './lib/figures.ts';
 import { ROOT } from './lib/server.ts';
 import type { LighthouseDetails } from './lighthouse.ts';
-import type { MachineInfo } from './machine.ts';
+import { type LoadAverage, type MachineInfo, formatLoad } from './machine.ts';
 
 export interface BenchResults {
   machine: MachineInfo;
@@ -16,6 +16,14 @@ export interface BenchResults {
   details: Record<string, unknown>;
   /** Measurements that failed as a whole. */
   errors: Record<string, string>;
+  /** The machine's load average when each measurement started and ended. */
+  loads: Record<string, { start: LoadAverage; end: LoadAverage }>;
+}
+
+/** "Machine load during this section: start …, end …", for a group named like its measurement. */
+function loadLine(results: BenchResults, group: string): string | undefined {
+  const load = results.loads?.[group];
+  return load && `Machine ${formatLoad(load.start)} at the start of this section, ${formatLoad(load.end).slice('load '.length)} at its end.`;
 }
 
 const GROUP_TITLES: Record<string, string> = {
@@ -100,6 +108,8 @@ export function printTable(results: BenchResults, print: (line: string) => void 
   for (const [group, list] of rows(results.figures)) {
     print('');
     print(GROUP_TITLES[group] ?? group);
+    const load = loadLine(results, group);
+    if (load) print(load);
     print(line({ name: 'Figure', median: 'Median', min: 'Min', max: 'Max', target: 'Target', met: 'Met', note: 'Note' }));
     print('-'.repeat(w.name + w.median + w.min + w.max + w.target + 16));
     for (const r of list) print(line(r));
@@ -131,7 +141,7 @@ export function markdown(results: BenchResults): string {
   out.push('');
   out.push(
     `Measured on ${m.cpus} × ${m.cpuModel}, ${m.totalMemoryGiB} GiB RAM, Node ${m.node}, ${m.chromium}, Lighthouse ${m.lighthouse}, ` +
-      `commit \`${m.gitCommit}\`${m.gitDirty ? ' (with local changes)' : ''}, ${m.date.slice(0, 10)}. ` +
+      `commit \`${m.gitCommit}\`${m.gitDirty ? ' (with local changes)' : ''}, ${m.date.slice(0, 10)}, ${formatLoad(m.loadAverage)} at the start. ` +
       'Medians of several runs, with min and max; targets are goals, not assertions.',
   );
   const build = buildLine(results.build);
@@ -141,6 +151,8 @@ export function markdown(results: BenchResults): string {
     out.push(`**${GROUP_TITLES[group] ?? group}**`);
     out.push('');
     if (GROUP_METHODS[group]) out.push(GROUP_METHODS[group]!, '');
+    const load = loadLine(results, group);
+    if (load) out.push(load, '');
     out.push('| Figure | Median | Min | Max | Target | Met | Note |');
     out.push('|---|---:|---:|---:|---|:-:|---|');
     for (const r of list) {
@@ -161,12 +173,25 @@ export function markdown(results: BenchResults): string {
   return out.join('\n');
 }
 
-export function writeResults(results: BenchResults): { json: string; md: string } {
+/** docs/performance.md keeps its prose; a full run replaces what stands between these markers. */
+export const DOC_FILE = 'docs/performance.md';
+const DOC_START = '<!-- bench:start -->';
+const DOC_END = '<!-- bench:end -->';
+
+export function writeResults(results: BenchResults, { updateDoc = false }: { updateDoc?: boolean } = {}): { json: string; md: string; doc?: string } {
   const json = join(ROOT, 'bench/results.json');
   const md = join(ROOT, 'bench/latest.md');
+  const text = markdown(results);
   writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(md, markdown(results));
-  return { json, md };
+  writeFileSync(md, text);
+  const doc = join(ROOT, DOC_FILE);
+  if (!updateDoc || !existsSync(doc)) return { json, md };
+  const current = readFileSync(doc, 'utf8');
+  const start = current.indexOf(DOC_START);
+  const end = current.indexOf(DOC_END);
+  if (start < 0 || end < start) return { json, md };
+  writeFileSync(doc, current.slice(0, start + DOC_START.length) + '\n' + text + current.slice(end));
+  return { json, md, doc };
 }
 
 function pad(text: string, width: number): string {

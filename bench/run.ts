@@ -19,7 +19,7 @@ import { closeAll, installSignalHandlers, interrupted, scoped } from './lib/scop
 import { startServer } from './lib/server.ts';
 import { measureLighthouse } from './lighthouse.ts';
 import { measureLiveUpdates } from './live-updates.ts';
-import { machineInfo } from './machine.ts';
+import { formatLoad, loadAverage, machineInfo } from './machine.ts';
 import { measureOfflineRepeat } from './offline-repeat.ts';
 import { type BenchResults, printTable, writeResults } from './report.ts';
 import { measureScale } from './scale.ts';
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     figures: [],
     details: {},
     errors: {},
+    loads: {},
   };
   const m = results.machine;
   log(`Machine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemoryGiB} GiB, Node ${m.node}, ${m.chromium}, Lighthouse ${m.lighthouse}`);
@@ -119,6 +120,8 @@ async function main(): Promise<void> {
       return Math.max(MIN_MS[name], Math.min(LIMITS_MS[name], started + TOTAL_BUDGET_MS - Date.now() - later));
     };
     const deadlineFor = (name: Measurement) => Date.now() + limit(name) - 20_000;
+    // Figures a measurement had already taken when it failed or ran out of time.
+    const partial: Partial<Record<Measurement, Figure[]>> = {};
     const tasks: Record<Measurement, () => Promise<{ figures: Figure[]; details?: unknown }>> = {
       bundle: async () => measureBundle(),
       server: () => scoped('server', limit('server'), (scope) => measureServerLoad(scope, { durationS: q ? 3 : 10, warmupS: q ? 1 : 2, log })),
@@ -140,7 +143,8 @@ async function main(): Promise<void> {
       scale: () =>
         scoped('scale', limit('scale'), async (scope) => {
           const small = await startServer(scope).catch(() => undefined);
-          return measureScale(scope, small?.url, { reloads: q ? 2 : 5, serverRuns: q ? 2 : 5, filterChanges: q ? 1 : 3, log });
+          const figures = (partial.scale = []);
+          return measureScale(scope, small?.url, { reloads: q ? 2 : 5, serverRuns: q ? 2 : 5, filterChanges: q ? 1 : 3, log, figures });
         }),
       live: () => scoped('live', limit('live'), (scope) => measureLiveUpdates(scope, { samples: 30, outageS: q ? 10 : 60, log })),
     };
@@ -151,7 +155,9 @@ async function main(): Promise<void> {
         continue;
       }
       const t0 = Date.now();
-      log(`\n▶ ${name}`);
+      // Other work on the machine moves every timing: say how busy it was, section by section.
+      const loadAtStart = loadAverage();
+      log(`\n▶ ${name} (${formatLoad(loadAtStart)})`);
       try {
         const { figures, details } = await tasks[name]();
         results.figures.push(...figures);
@@ -160,17 +166,22 @@ async function main(): Promise<void> {
         const message = messageOf(error);
         log(`  ${name}: error: ${message}`);
         results.errors[name] = message;
-        results.figures.push(failed(name, `${name} (whole measurement)`, '', error));
+        results.figures.push(...(partial[name] ?? []), failed(name, `${name} (whole measurement, stopped there)`, '', error));
       }
-      log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      const loadAtEnd = loadAverage();
+      results.loads[name] = { start: loadAtStart, end: loadAtEnd };
+      log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s; at the end ${formatLoad(loadAtEnd)})`);
     }
   } finally {
     await closeAll();
     results.durationS = (Date.now() - started) / 1000;
     printTable(results);
     try {
-      const { json, md } = writeResults(results);
-      console.log(`\nWrote ${json.replace(process.cwd() + '/', '')} and ${md.replace(process.cwd() + '/', '')}`);
+      // Only a whole, full-length run stands for the project in docs/performance.md.
+      const whole = options.only.length === MEASUREMENTS.length && !options.quick;
+      const { json, md, doc } = writeResults(results, { updateDoc: whole });
+      const rel = (file: string) => file.replace(process.cwd() + '/', '');
+      console.log(`\nWrote ${rel(json)} and ${rel(md)}${doc ? `, and the figures in ${rel(doc)}` : ''}`);
     } catch (error) {
       console.error(`could not write results: ${messageOf(error)}`);
     }

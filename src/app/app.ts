@@ -1,7 +1,5 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { RouterLink, RouterOutlet } from '@angular/router';
-import { AppBadge } from './core/app-badge';
-import { FocusOnNavigation } from './core/focus-on-navigation';
 import { InstallButton } from './core/install-button';
 import { Toasts } from './core/toasts';
 import { UpdatePrompt } from './core/update-prompt';
@@ -15,11 +13,6 @@ import { SyncStatus } from './sync/sync-status';
   templateUrl: './app.html',
 })
 export class App {
-  constructor() {
-    inject(FocusOnNavigation).start();
-    inject(AppBadge).start();
-  }
-
   /** A plain `href="#main"` would leave the page under `<base href="/">`, so focus it directly. */
   protected skipToMain(event: Event): void {
     event.preventDefault();

@@ -23,6 +23,12 @@ export interface OwnReview {
   edit_token: string;
 }
 
+/**
+ * `meta` key of the list's first screen: the ids of the first cards it showed, per view, read by
+ * key on the next visit before the whole store (src/app/restaurants/restaurant-data.ts; the bench).
+ */
+export const FIRST_SCREEN_META_KEY = 'listFirstScreen';
+
 /** Small key/value facts the app and the worker share (sync cursors, back-off deadlines). */
 export interface MetaRecord {
   key: string;

@@ -1,6 +1,5 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { SwUpdate } from '@angular/service-worker';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { workerNotices } from './worker-registration';
 
 /**
  * Offers "Reload to update" when a new version is ready. It never reloads on its own, so there is
@@ -23,14 +22,14 @@ export class UpdatePrompt {
   protected readonly message = signal('');
 
   constructor() {
-    const updates = inject(SwUpdate);
-    if (!updates.isEnabled) return;
-    updates.versionUpdates.pipe(takeUntilDestroyed()).subscribe((event) => {
-      if (event.type === 'VERSION_READY') this.message.set('A new version of Restaurant Reviews is ready.');
-    });
-    updates.unrecoverable.pipe(takeUntilDestroyed()).subscribe(() => {
-      this.message.set('This version can no longer load some of its files. Reload to get the latest one.');
-    });
+    const stop = workerNotices((notice) =>
+      this.message.set(
+        notice === 'VERSION_READY'
+          ? 'A new version of Restaurant Reviews is ready.'
+          : 'This version can no longer load some of its files. Reload to get the latest one.',
+      ),
+    );
+    inject(DestroyRef).onDestroy(stop);
   }
 
   protected reload(): void {

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { firstValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, take, tap, toArray } from 'rxjs';
 import { normalizeRestaurant } from '../../shared/api';
 import { ApiClient } from '../../shared/api-client';
 import { openAppDb } from '../../shared/db-schema';
@@ -109,5 +109,60 @@ describe('RestaurantData (real IndexedDB, scripted network)', () => {
     const [, fresh] = await firstValueFrom(data.all().pipe(take(2), toArray()));
 
     expect(fresh.state === 'ready' && fresh.value[0].is_favorite).toBeTrue();
+  });
+
+  describe('first screen', () => {
+    const view = JSON.stringify(['', '', false, '', 'name']);
+
+    it('reads back the remembered first cards in their order, with favorite wishes laid over', async () => {
+      await seedCache(
+        ...[1, 2, 3, 4].map((id) => normalizeRestaurant(wireRestaurant(id, { name: `R${id}`, is_favorite: false }))),
+      );
+      const db = await openAppDb();
+      await db.put('offline-favorites', favorite(3, true, { stamp: 's' }));
+      db.close();
+      const data = setUp();
+
+      await data.rememberFirstScreen(view, [3, 1, 4]);
+      const cards = await data.firstScreen(view);
+
+      expect(cards?.map((r) => r.name)).toEqual(['R3', 'R1', 'R4']);
+      expect(cards?.map((r) => r.is_favorite)).toEqual([true, false, false]);
+    });
+
+    it('has nothing for a view it never showed, and skips records that are gone', async () => {
+      await seedCache(normalizeRestaurant(wireRestaurant(1, { name: 'Kept' })));
+      const data = setUp();
+
+      await data.rememberFirstScreen(view, [9, 1]);
+
+      expect(await data.firstScreen(JSON.stringify(['Queens', '', false, '', 'name']))).toBeUndefined();
+      expect((await data.firstScreen(view))?.map((r) => r.name)).toEqual(['Kept']);
+      await data.rememberFirstScreen(view, [9]);
+      expect(await data.firstScreen(view)).toBeUndefined();
+    });
+
+    it('on a first visit, shows the network list before it is written to IndexedDB', async () => {
+      network.respondWith(() => json([wireRestaurant(2, { name: 'B' }), wireRestaurant(1, { name: 'A' })]));
+      const data = setUp();
+      // A connection of its own, so a count starts the moment the list is emitted: a read
+      // transaction created before the store's write transaction sees the store as it was.
+      const db = await openAppDb();
+      let storedWhenShown: Promise<number> | undefined;
+
+      const emissions = await firstValueFrom(
+        data.all().pipe(
+          tap(() => (storedWhenShown ??= db.count('restaurants'))),
+          take(2),
+          toArray(),
+        ),
+      );
+
+      // The network's order first, then IndexedDB's (by id) once stored.
+      expect(emissions.map(names)).toEqual([['B', 'A'], ['A', 'B']]);
+      expect(emissions.map((e) => e.state === 'ready' && e.stale)).toEqual([false, false]);
+      expect(await storedWhenShown).toBe(0);
+      db.close();
+    });
   });
 });

@@ -13,7 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { filter } from 'rxjs';
+import { filter, from, switchMap } from 'rxjs';
 import { ActivatedRoute, NavigationStart, type Params, Router } from '@angular/router';
 import type { Restaurant } from '../../shared/api';
 import type { RestaurantView } from '../../shared/pending-view';
@@ -75,17 +75,34 @@ export class RestaurantList {
   private readonly filterBar = viewChild.required(FilterBar);
   private readonly cardList = viewChild<ElementRef<HTMLElement>>('cards');
 
-  protected readonly data = toSignal(inject(RestaurantData).all(), {
-    initialValue: LOADING as Loaded<RestaurantView[]>,
-  });
+  private readonly restaurantData = inject(RestaurantData);
+  /** The first cards as last shown (a few records read by key), until the whole store is read. */
+  private readonly firstScreen = signal<readonly RestaurantView[] | undefined>(undefined);
+  /**
+   * The first screen is read before the whole store, so its few records are not queued behind
+   * 10,000 (whose decoding also holds the main thread): a few milliseconds, then the usual stream.
+   */
+  protected readonly data = toSignal(
+    from(this.readFirstScreen()).pipe(switchMap(() => this.restaurantData.all())),
+    { initialValue: LOADING as Loaded<RestaurantView[]> },
+  );
+  /** Every restaurant is read: counts, options, "Show more" and empty states can be trusted. */
+  protected readonly complete = computed(() => this.data().state === 'ready');
+  /** Only the first cards are there: they show, but nothing claims to know the whole list yet. */
+  protected readonly partial = computed(() => this.data().state === 'loading' && this.firstScreen() !== undefined);
+  /**
+   * What the template shows: first cards that match count as a (partial) list while the rest
+   * loads; none matching is no empty state yet ("No restaurants match" would be a guess).
+   */
+  protected readonly shownState = computed(() => (this.partial() && this.filtered().length ? 'ready' : this.data().state));
 
   protected readonly restaurants = computed(() => {
     const data = this.data();
-    return data.state === 'ready' ? data.value : NONE;
+    return data.state === 'ready' ? data.value : (this.firstScreen() ?? NONE);
   });
   protected readonly stale = computed(() => {
     const data = this.data();
-    return data.state === 'ready' && data.stale;
+    return (data.state === 'ready' && data.stale) || this.partial();
   });
 
   protected readonly filters = computed(
@@ -133,8 +150,20 @@ export class RestaurantList {
   protected readonly eagerCards = EAGER_CARDS;
 
   protected readonly countText = computed(() =>
-    this.data().state === 'ready' ? countLabel(this.filtered().length) : '',
+    this.complete() ? countLabel(this.filtered().length) : this.partial() ? 'Loading all restaurants…' : '',
   );
+
+  /** This list's first screen (viewKey): its filters, search and sort. */
+  private readonly view = computed(() => viewKey(this.filters(), this.query(), this.sortKey()));
+
+  /** From the URL as it is now: the router binds the inputs only after the component is made. */
+  private async readFirstScreen(): Promise<void> {
+    const params = this.route.snapshot.queryParams;
+    const filters = filtersFromQuery({ neighborhood: params['neighborhood'], cuisine: params['cuisine'], favorites: params['favorites'] });
+    const view = viewKey(filters, params['q'] ?? '', parseSort(params['sort']));
+    const cards = await this.restaurantData.firstScreen(view);
+    if (cards && !this.complete()) this.firstScreen.set(cards);
+  }
 
   protected applyFilters(filters: RestaurantFilters): void {
     this.navigate(filtersToQuery(filters));
@@ -178,6 +207,12 @@ export class RestaurantList {
   }
 
   constructor() {
+    // Once everything is read: the first cards of what is shown, for the next visit's first paint.
+    effect(() => {
+      if (!this.complete()) return;
+      const ids = this.filtered().slice(0, PAGE_SIZE).map((restaurant) => restaurant.id);
+      void this.restaurantData.rememberFirstScreen(this.view(), ids);
+    });
     // At NavigationStart, while the list is still on the page: once the next page replaces it,
     // the browser has already clamped the scroll position to the shorter page.
     this.router.events
@@ -227,6 +262,11 @@ export class RestaurantList {
   protected reload(): void {
     location.reload();
   }
+}
+
+/** Which first screen a list is: the same filters, search and sort show the same first cards. */
+function viewKey(filters: RestaurantFilters, query: string, sort: SortKey): string {
+  return JSON.stringify([filters.neighborhood, filters.cuisine, filters.favoritesOnly, query.trim(), sort]);
 }
 
 function sameFilters(a: RestaurantFilters, b: RestaurantFilters): boolean {

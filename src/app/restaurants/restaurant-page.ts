@@ -1,10 +1,11 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
 import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
 import { type Observable, of, startWith, switchMap } from 'rxjs';
 import type { RestaurantView } from '../../shared/pending-view';
 import { LOADING, type Loaded } from '../core/loaded';
+import { whenInDom } from '../core/focus-on-navigation';
 import { NotFound } from '../core/not-found';
 import { samePlaces } from '../map/map-place';
 import { RestaurantMap } from '../map/restaurant-map';
@@ -94,10 +95,19 @@ export class RestaurantPage {
   /** A plain `#…` link would leave the page under `<base href="/">`: move to the form directly. */
   protected toReviewForm(event: Event): void {
     event.preventDefault();
-    const form = document.getElementById('review-form');
-    form?.scrollIntoView({ block: 'start' });
-    form?.querySelector<HTMLElement>('input')?.focus({ preventScroll: true });
+    this.formWanted.set(true);
+    // The form may still be loading (it is deferred): move to it once its first field is there.
+    whenInDom(
+      () => document.querySelector<HTMLElement>('#review-form input'),
+      (input) => {
+        document.getElementById('review-form')?.scrollIntoView({ block: 'start' });
+        input.focus({ preventScroll: true });
+      },
+    );
   }
+
+  /** "Write a review" was pressed before the deferred form loaded by itself. */
+  protected readonly formWanted = signal(false);
 
   protected readonly artWidth = ART_WIDTH;
   protected readonly artHeight = ART_HEIGHT;

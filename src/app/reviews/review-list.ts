@@ -4,8 +4,6 @@ import {
   Component,
   DestroyRef,
   ElementRef,
-  Injector,
-  afterNextRender,
   computed,
   effect,
   inject,
@@ -14,7 +12,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
-import { FocusOnNavigation } from '../core/focus-on-navigation';
+import { FocusOnNavigation, whenInDom } from '../core/focus-on-navigation';
 import { InPlaceStatus } from '../core/in-place-status';
 import type { Loaded } from '../core/loaded';
 import { Toaster } from '../core/toaster';
@@ -46,7 +44,6 @@ export class ReviewList {
   private readonly heading = viewChild.required<ElementRef<HTMLElement>>('heading');
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly connectivity = inject(Connectivity);
-  private readonly injector = inject(Injector);
 
   protected readonly items = computed(() => {
     const reviews = this.reviews();
@@ -75,13 +72,12 @@ export class ReviewList {
         request.done();
         this.editing.set(key);
         focusOnNavigation.claim();
-        afterNextRender(
-          () => {
-            const field = this.host.nativeElement.querySelector<HTMLElement>(`[data-review="${CSS.escape(key)}"] textarea`);
-            field?.scrollIntoView({ block: 'center' });
-            field?.focus({ preventScroll: true });
+        whenInDom(
+          () => this.host.nativeElement.querySelector<HTMLElement>(`[data-review="${CSS.escape(key)}"] textarea`),
+          (field) => {
+            field.scrollIntoView({ block: 'center' });
+            field.focus({ preventScroll: true });
           },
-          { injector: this.injector },
         );
       });
     });
