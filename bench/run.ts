@@ -8,7 +8,7 @@
  *   tsx bench/run.ts --no-build            never build, even when dist/ is stale
  *   tsx bench/run.ts --build               always build first
  *
- * Measurements: lighthouse, bundle, offline, sync, server, scale. Each one runs in its own scope
+ * Measurements: lighthouse, bundle, offline, sync, server, scale, live. Each one runs in its own scope
  * with its own servers and browser and a time limit; a failure is reported as "error: …" for its
  * figures and the others still run. Targets are printed, never asserted: the exit code is 0.
  */
@@ -18,6 +18,7 @@ import { type Figure, failed, messageOf } from './lib/figures.ts';
 import { closeAll, installSignalHandlers, interrupted, scoped } from './lib/scope.ts';
 import { startServer } from './lib/server.ts';
 import { measureLighthouse } from './lighthouse.ts';
+import { measureLiveUpdates } from './live-updates.ts';
 import { machineInfo } from './machine.ts';
 import { measureOfflineRepeat } from './offline-repeat.ts';
 import { type BenchResults, printTable, writeResults } from './report.ts';
@@ -25,7 +26,7 @@ import { measureScale } from './scale.ts';
 import { measureServerLoad } from './server-load.ts';
 import { measureSyncDrain } from './sync-drain.ts';
 
-const MEASUREMENTS = ['bundle', 'server', 'lighthouse', 'offline', 'sync', 'scale'] as const;
+const MEASUREMENTS = ['bundle', 'server', 'lighthouse', 'offline', 'sync', 'scale', 'live'] as const;
 type Measurement = (typeof MEASUREMENTS)[number];
 
 interface Options {
@@ -71,6 +72,7 @@ const MIN_MS: Record<Measurement, number> = {
   offline: 30_000,
   sync: 45_000,
   scale: 60_000,
+  live: 90_000,
 };
 
 /** Upper bounds per measurement; typical times are far lower. */
@@ -81,6 +83,7 @@ const LIMITS_MS: Record<Measurement, number> = {
   offline: 90_000,
   sync: 240_000,
   scale: 300_000,
+  live: 180_000,
 };
 
 async function main(): Promise<void> {
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
           const small = await startServer(scope).catch(() => undefined);
           return measureScale(scope, small?.url, { reloads: q ? 2 : 5, serverRuns: q ? 2 : 5, filterChanges: q ? 1 : 3, log });
         }),
+      live: () => scoped('live', limit('live'), (scope) => measureLiveUpdates(scope, { samples: 30, outageS: q ? 10 : 60, log })),
     };
 
     for (const name of options.only) {

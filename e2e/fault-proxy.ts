@@ -20,6 +20,8 @@ export type Fault =
  */
 export class FaultProxy {
   private fault: Fault = { kind: 'pass' };
+  /** The URL of every answer in flight; an entry goes when the browser's side of it closes. */
+  private readonly streaming = new Map<ServerResponse, string>();
   private matches: (req: IncomingMessage) => boolean = () => false;
   /** Requests that matched, and what was done to them. */
   readonly log: Array<{ method: string; url: string; fault: Fault['kind']; at: number }> = [];
@@ -64,6 +66,11 @@ export class FaultProxy {
     return this.held.size;
   }
 
+  /** Answers still streaming to the browser now (an SSE stream stays open), by path prefix. */
+  openNow(pathPrefix: string): number {
+    return [...this.streaming.values()].filter((url) => url.startsWith(pathPrefix)).length;
+  }
+
   matched(method: string, pathPrefix: string): number {
     return this.log.filter((entry) => entry.method === method && entry.url.startsWith(pathPrefix)).length;
   }
@@ -100,6 +107,8 @@ export class FaultProxy {
           res.once('close', () => this.held.delete(res));
           return;
         }
+        this.streaming.set(res, req.url ?? '');
+        res.once('close', () => this.streaming.delete(res));
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },

@@ -53,11 +53,13 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** A checkout whose build to run (its dist/server/main.mjs); this tree by default. */
   root?: string;
+  /** Listen on this port (a restart on the same address); a free one by default. */
+  port?: number;
 }
 
 export async function startServer(scope: Scope, options: StartOptions = {}): Promise<BenchServer> {
   scope.check();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'rr-bench-'));
   scope.defer(`temp dir ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   const dbFile = options.dbFile ?? join(dir, 'db.sqlite');

@@ -1,4 +1,5 @@
 import {
+  ApplicationRef,
   type ApplicationConfig,
   inject,
   isDevMode,
@@ -11,6 +12,8 @@ import { provideServiceWorker } from '@angular/service-worker';
 import { routes } from './app.routes';
 import { RuntimeConfig } from './core/runtime-config';
 import { Delivery } from './sync/delivery';
+import { LiveUpdates } from './sync/live-updates';
+import { Reconnect } from './sync/reconnect';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -27,6 +30,12 @@ export const appConfig: ApplicationConfig = {
       // The API address is asked for at once, and waited for by API requests only.
       void inject(RuntimeConfig).apiBase();
       void inject(Delivery).start();
+      // Views refresh when connectivity returns; the live connection waits for the first paint.
+      inject(Reconnect);
+      const live = inject(LiveUpdates);
+      void inject(ApplicationRef)
+        .whenStable()
+        .then(() => live.start());
     }),
   ],
 };

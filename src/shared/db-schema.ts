@@ -29,6 +29,18 @@ export interface MetaRecord {
   value: unknown;
 }
 
+/**
+ * Meta key of the change-feed cursor (src/shared/change-pull.ts). The value names the API it came
+ * from: a cursor is a position in one server's change sequence and means nothing to another.
+ */
+export const CHANGE_CURSOR_META_KEY = 'changeCursor';
+
+export interface ChangeCursor {
+  /** The absolute API base URL whose feed handed it out. */
+  api: string;
+  cursor: number;
+}
+
 /** `restaurants`, `reviews`: the server's copies only. The outbox stores: this device's changes. */
 export interface AppDbSchema extends DBSchema {
   restaurants: { key: number; value: Restaurant };

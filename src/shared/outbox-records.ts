@@ -41,6 +41,12 @@ export interface FavoriteRecord extends RecordBase {
    * it sent, so a toggle made while a PUT was in flight is not lost.
    */
   stamp: string;
+  /**
+   * When the person made this wish (epoch ms, this device's clock), sent as `wished_at`: the
+   * server keeps the later of two wishes from different devices, and clamps times to its clock.
+   * Records written before the rule carry none; they are sent as wishes made now.
+   */
+  wished_at?: number;
 }
 
 /** A new review, not yet confirmed by the server. */

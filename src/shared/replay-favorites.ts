@@ -2,6 +2,10 @@
  * Replays favorite wishes (`offline-favorites`): one PUT per restaurant, the latest wish only.
  * The server's answer is stored as the server's copy; the view (pending-view.ts) still shows a
  * newer wish queued meanwhile, because the record with the newer stamp stays.
+ *
+ * Each wish carries when it was made (`wished_at`); the server keeps the later one across
+ * devices. A wish it answers "superseded" is settled like a delivered one, with the server's
+ * state, and a `favorite-superseded` message tells the person ("Changed on another device").
  */
 import type { Restaurant } from './api';
 import { isRetryable } from './api-client';
@@ -29,16 +33,27 @@ export async function replayFavorites(run: ReplayRun): Promise<void> {
 
 async function send(run: ReplayRun, favorite: FavoriteRecord): Promise<void> {
   try {
-    const restaurant = await run.api(favorite).setFavorite(favorite.restaurant_id, favorite.is_favorite, {
-      timeoutMs: run.timeoutMs,
-    });
+    const { restaurant, applied } = await put(run, favorite);
+    // Superseded: a later wish from another device stands. Its state is adopted (the record is
+    // settled with the server's copy, never sent again) and the person is told.
     await settle(run, favorite, restaurant);
-    run.outcome.favoritesSent++;
+    if (applied) run.outcome.favoritesSent++;
+    else run.notify({ type: 'favorite-superseded', restaurantId: restaurant.id, name: restaurant.name, isFavorite: restaurant.is_favorite });
     run.changed({ stores: ['restaurants', 'offline-favorites'], restaurantIds: [favorite.restaurant_id] });
   } catch (error) {
     if (isRetryable(error)) return run.holdOn(error, favorite);
     await fail(run, favorite, messageOf(error));
   }
+}
+
+/** With the time of the wish where the record has one; a record from before the rule is a wish made now. */
+async function put(run: ReplayRun, favorite: FavoriteRecord): Promise<{ restaurant: Restaurant; applied: boolean }> {
+  const api = run.api(favorite);
+  const options = { timeoutMs: run.timeoutMs };
+  if (favorite.wished_at === undefined) {
+    return { restaurant: await api.setFavorite(favorite.restaurant_id, favorite.is_favorite, options), applied: true };
+  }
+  return api.setFavoriteWish(favorite.restaurant_id, favorite.is_favorite, favorite.wished_at, options);
 }
 
 /** Stores the server's copy; clears the wish only if no newer one was queued while the PUT was out. */

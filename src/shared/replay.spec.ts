@@ -155,6 +155,33 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     expect((await db.get('restaurants', 2))?.is_favorite).toBeFalse();
   });
 
+  it('sends when the wish was made; a wish the server answers "superseded" adopts its state, is not re-sent, and is told', async () => {
+    await db.put('restaurants', normalizeRestaurant(wireRestaurant(2)));
+    await db.put('offline-favorites', favorite(2, true, { wished_at: 1_700_000_000_000 }));
+    network.respondWith(() =>
+      json(wireRestaurant(2, { name: 'Emily', is_favorite: 'false' }), 200, { 'x-favorite-wish': 'superseded' }),
+    );
+
+    const outcome = await replay('favorites');
+    await replay('favorites');
+
+    expect(network.calls.map((c) => c.url)).toEqual(['/restaurants/2/?is_favorite=true&wished_at=1700000000000']);
+    expect(outcome.favoritesSent).toBe(0);
+    expect(await db.count('offline-favorites')).toBe(0);
+    expect((await db.get('restaurants', 2))?.is_favorite).toBeFalse();
+    expect(messages).toContain({ type: 'favorite-superseded', restaurantId: 2, name: 'Emily', isFavorite: false });
+  });
+
+  it('a wish the server applied (or a server that ignores wished_at) counts as saved, without a notice', async () => {
+    await db.put('offline-favorites', favorite(2, true, { wished_at: 1_700_000_000_000 }));
+    network.respondWith(() => json(wireRestaurant(2, { is_favorite: 'true' })));
+
+    const outcome = await replay('favorites');
+
+    expect(outcome.favoritesSent).toBe(1);
+    expect(messages.some((m) => m.type === 'favorite-superseded')).toBeFalse();
+  });
+
   it('runs one replay at a time: two at once send each review once', async () => {
     for (let i = 0; i < 5; i++) await db.add('offline-reviews', queuedReview({ name: `R${i}` }));
 

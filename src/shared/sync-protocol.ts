@@ -16,6 +16,15 @@ export const SYNC_CHANNEL = 'restaurant-reviews-sync';
 export const REPLAY_LOCK = 'restaurant-reviews-outbox-replay';
 
 /**
+ * Held by the one tab that keeps the browser's single live-notice connection (`GET /changes/live`)
+ * and relays what it hears to the others: one connection per browser, not per tab.
+ */
+export const LIVE_LOCK = 'restaurant-reviews-live-notices';
+
+/** Held while a pull of the change feed runs, so two tabs hearing one notice pull once. */
+export const PULL_LOCK = 'restaurant-reviews-change-pull';
+
+/**
  * A page that may not reach some queued write's API itself (its CSP names only the API it is set
  * to now) posts this to its service worker, which may reach any API and replays the outbox.
  */
@@ -46,7 +55,19 @@ export type SyncMessage =
       failed: number;
       /** Failure messages worth showing, e.g. "Review by Ana: rating must be …". */
       failures: string[];
-    };
+    }
+  /** The live connection heard "there is something after `cursor`" (relayed by the tab holding it). */
+  | { type: 'live-notice'; api: string; cursor: number }
+  /**
+   * The server is reachable again (the live connection reopened): every open view refreshes from
+   * the network. Sent by the tab holding the connection, for every tab.
+   */
+  | { type: 'reconnected' }
+  /**
+   * A favorite wish arrived after a later one made on another device: the server kept that one,
+   * and this device now shows it.
+   */
+  | { type: 'favorite-superseded'; restaurantId: number; name: string; isFavorite: boolean };
 
 /** True when `message` says something changed that a view reading `interest` must re-read for. */
 export function concerns(message: SyncMessage, interest: { stores: readonly StoreName[]; restaurantId?: number }): boolean {
@@ -73,6 +94,12 @@ export function describeReplay(message: Extract<SyncMessage, { type: 'replayed' 
   if (message.favoritesSent) parts.push(plural(message.favoritesSent, 'favorite') + ' saved');
   if (message.failed) parts.push(`${plural(message.failed, 'change')} could not be sent`);
   return parts.length ? capitalize(parts.join(', ')) : undefined;
+}
+
+/** "Changed on another device: Katz's Delicatessen is a favorite (a later change there replaced yours)". */
+export function describeSuperseded(message: Extract<SyncMessage, { type: 'favorite-superseded' }>): string {
+  const state = message.isFavorite ? 'a favorite' : 'not a favorite';
+  return `Changed on another device: ${message.name} is ${state} (a later change there replaced yours)`;
 }
 
 export function plural(count: number, noun: string): string {

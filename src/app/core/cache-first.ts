@@ -1,4 +1,4 @@
-import { Observable, concat, defer, from, map, merge, switchMap } from 'rxjs';
+import { EMPTY, Observable, concat, defer, exhaustMap, from, map, merge, switchMap } from 'rxjs';
 import { HttpError, NetworkError } from '../../shared/api-client';
 import { LOADING, type Loaded, ready } from './loaded';
 
@@ -14,6 +14,8 @@ export interface CacheFirstSource<T> {
   changes: Observable<unknown>;
   /** True when the local copy is no copy at all (nothing cached yet). */
   isEmpty: (value: T) => boolean;
+  /** Ask the network again whenever this emits (connectivity came back: sync/reconnect.ts). */
+  refreshes?: Observable<unknown>;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface CacheFirstSource<T> {
  * once it is stored, then a fresh read after every change. Offline, the local copy stands, with no
  * error; with no local copy either, the stream says `unavailable`.
  */
-export function cacheFirst<T>({ read, refresh, changes, isEmpty }: CacheFirstSource<T>): Observable<Loaded<T>> {
+export function cacheFirst<T>({ read, refresh, changes, isEmpty, refreshes = EMPTY }: CacheFirstSource<T>): Observable<Loaded<T>> {
   return defer(() => {
     let result: RefreshResult | undefined;
     const toLoaded = (value: T): Loaded<T> => {
@@ -42,7 +44,16 @@ export function cacheFirst<T>({ read, refresh, changes, isEmpty }: CacheFirstSou
       switchMap(() => read()),
       map(toLoaded),
     );
-    return merge(concat(cached, fresh), updates);
+    // Each answer replaces what the view says about freshness: back online, "saved data" goes.
+    const again = refreshes.pipe(
+      exhaustMap(() => refresh()),
+      switchMap((answer) => {
+        result = answer;
+        return read();
+      }),
+      map(toLoaded),
+    );
+    return merge(concat(cached, fresh), updates, again);
   });
 }
 

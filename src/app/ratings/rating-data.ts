@@ -1,10 +1,11 @@
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { filter } from 'rxjs';
+import { debounceTime, filter, merge } from 'rxjs';
 import { type RatingSummary, NO_RATING, type ShownRating, withPending } from '../../shared/ratings';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
 import { OutboxStatus } from '../sync/outbox-status';
+import { Reconnect } from '../sync/reconnect';
 import { SyncEvents } from '../sync/sync-events';
 import { pendingRatingsByRestaurant } from './pending-ratings';
 
@@ -52,9 +53,10 @@ export class RatingData {
         takeUntilDestroyed(),
       )
       .subscribe(() => void this.refresh());
-    const onOnline = () => void this.refresh();
-    addEventListener('online', onOnline);
-    inject(DestroyRef).onDestroy(() => removeEventListener('online', onOnline));
+    // Back online, and whenever a pull brought reviews from elsewhere.
+    merge(inject(Reconnect).refreshes$, inject(SyncEvents).changes({ stores: ['reviews'] }).pipe(debounceTime(300)))
+      .pipe(takeUntilDestroyed())
+      .subscribe(() => void this.refresh());
   }
 
   /** Asks the server again; offline or without the route, the figures shown stay as they are. */

@@ -9,6 +9,7 @@ import { type RefreshResult, cacheFirst, quietly } from '../core/cache-first';
 import type { Loaded } from '../core/loaded';
 import { ApiTarget } from '../sync/api-target';
 import { Outbox } from '../sync/outbox';
+import { Reconnect } from '../sync/reconnect';
 import { SyncEvents } from '../sync/sync-events';
 
 /** Newest `updatedAt` seen from the server: the next refresh asks only for what changed since. */
@@ -29,6 +30,8 @@ export class RestaurantData {
   private readonly events = inject(SyncEvents);
   private readonly outbox = inject(Outbox);
   private readonly target = inject(ApiTarget);
+  /** Back online (or back from a while away): every open view asks the network again. */
+  private readonly refreshes = inject(Reconnect).refreshes$;
 
   all(): Observable<Loaded<RestaurantView[]>> {
     return cacheFirst({
@@ -36,6 +39,7 @@ export class RestaurantData {
       refresh: () => this.refreshAll(),
       changes: this.events.changes({ stores: STORES }),
       isEmpty: (list) => list.length === 0,
+      refreshes: this.refreshes,
     });
   }
 
@@ -45,6 +49,7 @@ export class RestaurantData {
       refresh: () => this.refreshOne(id),
       changes: this.events.changes({ stores: STORES, restaurantId: id }),
       isEmpty: (restaurant) => restaurant === undefined,
+      refreshes: this.refreshes,
     }) as Observable<Loaded<RestaurantView>>;
   }
 

@@ -9,6 +9,7 @@ import { type RefreshResult, cacheFirst, quietly } from '../core/cache-first';
 import type { Loaded } from '../core/loaded';
 import { ApiTarget } from '../sync/api-target';
 import { Outbox, type ReviewChanges, type ReviewDraft } from '../sync/outbox';
+import { Reconnect } from '../sync/reconnect';
 import { SyncEvents } from '../sync/sync-events';
 
 export type { ReviewItem } from '../../shared/pending-view';
@@ -23,6 +24,7 @@ export class ReviewData {
   private readonly events = inject(SyncEvents);
   private readonly outbox = inject(Outbox);
   private readonly target = inject(ApiTarget);
+  private readonly reconnect = inject(Reconnect);
 
   /** The server's reviews merged with this device's queued ones, newest first. */
   forRestaurant(restaurantId: number): Observable<Loaded<ReviewItem[]>> {
@@ -31,6 +33,8 @@ export class ReviewData {
       refresh: () => this.refresh(restaurantId),
       changes: this.events.changes({ stores: STORES, restaurantId }),
       isEmpty: (items) => items.length === 0,
+      // Back online: the reviews are read again, and "Showing saved reviews" goes with the answer.
+      refreshes: this.reconnect.refreshes$,
     });
   }
 

@@ -51,6 +51,7 @@ export class Outbox {
       ...common,
       is_favorite: isFavorite,
       stamp: newUuid(),
+      wished_at: Date.now(),
     });
     this.queued('favorites', restaurantId);
   }

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { plural, describeReplay } from '../../shared/sync-protocol';
+import { plural, describeReplay, describeSuperseded } from '../../shared/sync-protocol';
 import { InPlaceStatus } from '../core/in-place-status';
 import { Toaster } from '../core/toaster';
 import { Connectivity } from './connectivity';
@@ -9,7 +9,8 @@ import { SyncEvents } from './sync-events';
 
 /**
  * "Offline" and "N changes waiting to sync", in a status region; also turns every replay's
- * result, from this tab or the worker, into a polite toast.
+ * result, from this tab or the worker, into a polite toast; a favorite wish that lost to a later
+ * one made on another device gets one too ("Changed on another device: …").
  */
 @Component({
   selector: 'app-sync-status',
@@ -47,6 +48,8 @@ export class SyncStatus {
     inject(SyncEvents)
       .messages$.pipe(takeUntilDestroyed())
       .subscribe((message) => {
+        // Never silent: a wish that lost to a later one on another device says so, naming the place.
+        if (message.type === 'favorite-superseded') toaster.show(describeSuperseded(message));
         if (message.type !== 'replayed') return;
         // Where each review shows "Sent" itself, a toast saying so would only cover it.
         const news = inPlace.reviewsShown() ? { ...message, reviewsSent: 0, editsSent: 0 } : message;
