@@ -173,7 +173,7 @@ test.describe('one API address: A serves the app, B is its API', () => {
     // B handed out an edit token, so this device may change its own review (compare the classic case).
     const own = page.locator('[data-review]').filter({ hasText: 'Sent by Online Oona.' });
     await expect(own.getByRole('button', { name: 'Edit' })).toBeVisible();
-    expect(requests.to(apiServer, 'POST')).toEqual(['POST /reviews/']);
+    expect(requests.to(apiServer, 'POST')).toEqual(['POST /reviews/batch']);
     await page.waitForTimeout(1000);
     await expectClean(server);
   });
@@ -197,7 +197,7 @@ test.describe('one API address: A serves the app, B is its API', () => {
     await expectDeliveredOnlyTo(onB, [onA], 'Offline Otis');
     await expectOutboxEmpty(page);
     // Sent by the worker (Background Sync), and seen here.
-    expect(requests.to(apiServer, 'POST')).toEqual(['POST /reviews/']);
+    expect(requests.to(apiServer, 'POST')).toEqual(['POST /reviews/batch']);
     await expectClean(server);
   });
 
@@ -296,7 +296,7 @@ test.describe('one API address: A serves the app, B is its API', () => {
         await expectOutboxEmpty(page);
         // On both paths the worker sent it (no request by the page): without SyncManager the page
         // handed it over.
-        expect(requests.sentBy(apiServer, 'POST').slice(beforeB)).toEqual(['POST /reviews/ by worker']);
+        expect(requests.sentBy(apiServer, 'POST').slice(beforeB)).toEqual(['POST /reviews/batch by worker']);
         await expect(syncStatus(page)).not.toContainText('waiting');
         // C's data stays C's: B's answers were not cached over it.
         await expect(page.getByText('Written on the server by Only On C.')).toBeVisible();

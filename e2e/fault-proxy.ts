@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 export type Fault =
   | { kind: 'pass' }
   | { kind: 'status'; status: number; headers?: Record<string, string> }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /**
+   * Passes the request on at once (the server applies and commits it), but holds the server's
+   * answer back until `dropHeld()`: the window where a write has landed and the client does not
+   * know it yet. A batch replay is too quick to be cut off by timing alone.
+   */
+  | { kind: 'hold-answer' };
 
 /**
  * A reverse proxy in front of the real server, for failures a healthy server will not produce on
@@ -19,6 +25,8 @@ export class FaultProxy {
   private matches: (req: IncomingMessage) => boolean = () => false;
   /** Requests that matched, and what was done to them. */
   readonly log: Array<{ method: string; url: string; fault: Fault['kind']; at: number }> = [];
+  /** Answers held back by 'hold-answer', whose clients are still waiting. */
+  private readonly held = new Set<ServerResponse>();
 
   private constructor(
     private readonly server: Server,
@@ -47,6 +55,17 @@ export class FaultProxy {
     this.fault = { kind: 'pass' };
   }
 
+  /** Drops every held answer's connection: those clients never learn what happened. */
+  dropHeld(): void {
+    for (const res of this.held) res.destroy();
+    this.held.clear();
+  }
+
+  /** How many answers are held back now. */
+  get holding(): number {
+    return this.held.size;
+  }
+
   /** Answers still streaming to the browser now (an SSE stream stays open), by path prefix. */
   openNow(pathPrefix: string): number {
     return [...this.streaming.values()].filter((url) => url.startsWith(pathPrefix)).length;
@@ -62,8 +81,9 @@ export class FaultProxy {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const fault = this.matches(req) ? this.fault : ({ kind: 'pass' } as Fault);
-    if (this.matches(req)) this.log.push({ method: req.method ?? '', url: req.url ?? '', fault: fault.kind, at: Date.now() });
+    const matched = this.matches(req);
+    const fault = matched ? this.fault : ({ kind: 'pass' } as Fault);
+    if (matched) this.log.push({ method: req.method ?? '', url: req.url ?? '', fault: fault.kind, at: Date.now() });
     if (fault.kind === 'status') {
       req.resume();
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
@@ -80,6 +100,13 @@ export class FaultProxy {
         headers: { ...req.headers, host: this.target.host },
       },
       (answer) => {
+        if (fault.kind === 'hold-answer') {
+          // Read all of it (the server is done), and never pass it on.
+          answer.resume();
+          this.held.add(res);
+          res.once('close', () => this.held.delete(res));
+          return;
+        }
         this.streaming.set(res, req.url ?? '');
         res.once('close', () => this.streaming.delete(res));
         res.writeHead(answer.statusCode ?? 502, answer.headers);

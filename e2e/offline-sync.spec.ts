@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumFlags } from '../playwright.config';
 import { expect, readStore, test, waitForOfflineReady } from './fixtures';
+import { REVIEW_BATCH_PATH } from '../src/shared/review-batch';
 import { reviewCreate } from '../src/testing/records';
+import { FaultProxy } from './fault-proxy';
 import { addRecords, dispatchSync, registerSync, syncStatus, toggleFavorite, writeReview } from './sync-helpers';
 
 interface QueuedReview {
@@ -115,19 +117,23 @@ test.describe('offline writes through Background Sync', () => {
   });
 
   test('c2. closing the browser in the middle of a replay loses nothing and doubles nothing', async ({ server, api }) => {
-    // Queueing, draining part, relaunching and draining the rest of 600 reviews takes longer than
-    // the suite's default 60 s on a loaded machine.
+    // Queueing, draining part, relaunching and draining the rest takes longer than the suite's
+    // default 60 s on a loaded machine.
     test.setTimeout(120_000);
     const profile = mkdtempSync(join(tmpdir(), 'rr-profile-'));
+    // A batch drain of 600 reviews takes well under a second: too quick to close the browser in
+    // the middle of it by timing. The proxy lets the first batch's answer through and holds the
+    // later ones, which the server has committed: the browser closes while they are on the wire.
+    const faults = await FaultProxy.start(server.url);
+    let batches = 0;
+    faults.inject({ kind: 'hold-answer' }, (req) => req.method === 'POST' && req.url === REVIEW_BATCH_PATH && ++batches > 1);
     const launch = () =>
       chromium.launchPersistentContext(profile, {
         executablePath: process.env['CHROME_BIN'] ?? '/usr/bin/chromium',
         args: chromiumFlags,
         serviceWorkers: 'allow',
-        baseURL: server.url,
+        baseURL: faults.url,
       });
-    // Enough that the drain (tens of items a second here) is still running when the browser closes:
-    // with 300, the whole outbox sometimes arrived while the context was still closing.
     const count = 600;
     try {
       let context = await launch();
@@ -137,7 +143,7 @@ test.describe('offline writes through Background Sync', () => {
       await context.setOffline(true);
       // Queue many reviews straight through the page's own IndexedDB (the form would take minutes).
       const bulk = Array.from({ length: count }, (_, i) =>
-        reviewCreate({ api: server.url, restaurant_id: 4, name: `Bulk ${i}`, rating: 1 + (i % 5), comments: `Queued review number ${i}.` }),
+        reviewCreate({ api: faults.url, restaurant_id: 4, name: `Bulk ${i}`, rating: 1 + (i % 5), comments: `Queued review number ${i}.` }),
       );
       await addRecords(page, 'offline-reviews', bulk);
       await registerSync(page, 'syncReviews');
@@ -146,8 +152,11 @@ test.describe('offline writes through Background Sync', () => {
 
       await context.setOffline(false);
       const bulkOnServer = async () => (await api.reviewsOf(4)).filter((r) => r.name.startsWith('Bulk '));
+      await expect.poll(() => faults.holding, { timeout: 10_000, intervals: [5] }).toBeGreaterThan(0);
       await expect.poll(async () => (await bulkOnServer()).length, { timeout: 10_000, intervals: [5] }).toBeGreaterThan(0);
       await context.close();
+      faults.dropHeld();
+      faults.heal();
 
       const midway = (await bulkOnServer()).length;
       expect(midway, 'the browser closed in the middle of the replay').toBeLessThan(count);
@@ -161,6 +170,7 @@ test.describe('offline writes through Background Sync', () => {
       test.info().annotations.push({ type: 'midway', description: `${midway} of ${count} had arrived when the browser closed` });
       await context.close();
     } finally {
+      await faults.close();
       rmSync(profile, { recursive: true, force: true });
     }
   });

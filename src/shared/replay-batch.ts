@@ -77,9 +77,11 @@ function pack<R extends StoredReview>(records: R[]): R[][] {
   const chunks: R[][] = [];
   let chunk: R[] = [];
   let bytes = 0;
+  const utf8 = new TextEncoder();
   for (const record of records) {
-    // The texts dominate an item's size; the rest is under 200 bytes.
-    const size = 200 + ('comments' in record ? record.comments.length * 3 + record.name.length * 3 : 0);
+    // The item's JSON, in UTF-8 bytes; the record's other fields are about as long as the
+    // item's own (op, id, edit token), so its size is a close upper bound.
+    const size = utf8.encode(JSON.stringify(record)).length + 2;
     if (chunk.length && (chunk.length >= REVIEW_BATCH_MAX_ITEMS || bytes + size > REVIEW_BATCH_MAX_BYTES)) {
       chunks.push(chunk);
       chunk = [];
