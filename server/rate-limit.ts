@@ -20,7 +20,7 @@ export interface WriteLimitOptions {
   max: number;
   windowMs: number;
   /** True when the request repeats a write the server already holds. */
-  isReplay: (request: FastifyRequest) => boolean;
+  isReplay: (request: FastifyRequest) => Promise<boolean>;
 }
 
 /** Registers the limiter and returns the hook that write routes put in `preValidation`. */

@@ -75,7 +75,7 @@ export const restaurantRoutes: RoutePlugin = async (
     { schema: { params: idParams, response: { 200: restaurantSchema, ...errorResponses } } },
     async (request) => {
       const id = Number(request.params.id);
-      return restaurants.get(id) ?? notFound(id);
+      return (await restaurants.get(id)) ?? notFound(id);
     },
   );
 
