@@ -1,7 +1,8 @@
 // A throwaway PostgreSQL cluster for tests and benches: initdb into a temporary folder, start it
 // on a free port, stop it and remove the folder on every exit path. Runs the binaries as the
 // `postgres` user when this process is root (initdb refuses root). No Docker.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,12 +27,13 @@ export function findPgBin() {
   return undefined;
 }
 
+/** @returns {Promise<number>} */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -39,10 +41,16 @@ export function freePort() {
 
 const asRoot = process.getuid?.() === 0;
 
-function runPg(bin, tool, args) {
+/** @param {string} bin @param {string} tool @param {string[]} args */
+function pgCommand(bin, tool, args) {
   const command = join(bin, tool);
   // initdb and postgres refuse to run as root: run them as the postgres user then.
-  const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+  return asRoot ? { file: 'runuser', argv: ['-u', 'postgres', '--', command, ...args] } : { file: command, argv: args };
+}
+
+/** @param {string} bin @param {string} tool @param {string[]} args */
+function runPg(bin, tool, args) {
+  const { file, argv } = pgCommand(bin, tool, args);
   return execFileSync(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 }
 
@@ -63,6 +71,7 @@ export async function startCluster() {
     runPg(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
     running = true;
   };
+  /** @param {'fast' | 'immediate'} mode */
   const stopServer = (mode = 'fast') => {
     if (!running) return;
     running = false;
@@ -81,6 +90,7 @@ export async function startCluster() {
     process.off('exit', stop);
     for (const signal of SIGNALS) process.off(signal, onSignal);
   };
+  /** @param {NodeJS.Signals} signal */
   const onSignal = (signal) => {
     stop();
     process.kill(process.pid, signal);
@@ -92,7 +102,8 @@ export async function startCluster() {
     start();
   } catch (error) {
     stop();
-    throw new Error(`Could not start a throwaway PostgreSQL cluster: ${error.stderr || error.message}`);
+    const { stderr, message } = /** @type {{ stderr?: string, message: string }} */ (error);
+    throw new Error(`Could not start a throwaway PostgreSQL cluster: ${stderr || message}`);
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -100,19 +111,33 @@ export async function startCluster() {
     dir,
     stop,
     /** Stops the server (immediate: like a crash, no shutdown checkpoint) and starts it again. */
-    restart(mode = 'immediate') {
-      stopServer(mode);
-      start();
+    /**
+     * Stops the server (immediate: like a crash, no shutdown checkpoint), waits `downMs`, starts
+     * it again. Asynchronous, so that the caller's requests go on meanwhile.
+     * @param {{ mode?: 'fast' | 'immediate', downMs?: number }} options
+     */
+    async restart({ mode = 'immediate', downMs = 500 } = {}) {
+      const run = promisify(execFile);
+      const stopping = pgCommand(bin, 'pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+      await run(stopping.file, stopping.argv);
+      running = false;
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      const starting = pgCommand(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+      await run(starting.file, starting.argv);
+      running = true;
     },
   };
 }
 
+/** @type {NodeJS.Signals[]} */
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/** @param {string} user */
 function uidOf(user) {
   return Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
 }
 
+/** @param {string} user */
 function gidOf(user) {
   return Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
 }

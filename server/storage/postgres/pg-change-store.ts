@@ -16,7 +16,7 @@ import {
 } from '../change-feed-page.ts';
 import { RESTAURANT_COLUMNS, REVIEW_COLUMNS } from '../records.ts';
 import type { ChangeStorage } from '../storage.ts';
-import { statement } from './pg-sql.ts';
+import { statement, withClient } from './pg-sql.ts';
 import type { PgWrites } from './pg-writes.ts';
 
 const selectCounter = statement('counter', 'SELECT value, pruned_through FROM change_sequence WHERE id = 1');
@@ -52,9 +52,7 @@ export class PgChangeStore implements ChangeStorage {
   }
 
   async changesAfter(after: number, limit: number): Promise<ClassicChangePage> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
+    return withClient(this.pool, async (client) => {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const counter = await client.query<[number, number]>(selectCounter());
       const [current = 0, prunedThrough = 0] = counter.rows[0] ?? [];
@@ -72,12 +70,7 @@ export class PgChangeStore implements ChangeStorage {
       }
       await client.query('COMMIT');
       return page;
-    } catch (error) {
-      broken = error as Error;
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   /** By number, not by time, so that the horizon is exact (as on SQLite: ../change-store.ts). */

@@ -11,6 +11,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { seedClassicData } from './pg-seed.ts';
+import { withClient } from './pg-sql.ts';
 
 export interface PgMigration {
   readonly version: number;
@@ -107,19 +108,17 @@ export class SchemaTooNewError extends Error {
 }
 
 /** Brings the schema up to date and seeds an empty database, holding the migration lock. */
-export async function migrate(pool: Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
+export function migrate(pool: Pool): Promise<void> {
+  return withClient(pool, async (client) => {
     // Session-level, not transaction-level: it must cover several transactions (one per step).
+    // Should this server die while holding it, PostgreSQL releases it with the connection.
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       await migrateLocked(client);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function migrateLocked(client: PoolClient): Promise<void> {

@@ -6,7 +6,7 @@
  * below 2^53.
  */
 import pg from 'pg';
-import type { QueryArrayConfig } from 'pg';
+import type { Pool, PoolClient, QueryArrayConfig } from 'pg';
 
 const INT8_OID = 20;
 
@@ -22,6 +22,33 @@ export const PG_TYPES = {
 export function statement(name: string, text: string): (...values: unknown[]) => QueryArrayConfig {
   const qualified = `rr-${name}`;
   return (...values) => ({ name: qualified, text, values, rowMode: 'array' });
+}
+
+/**
+ * Runs `work` on a connection of its own (a transaction), then hands it back to the pool, or
+ * closes it if anything failed (a failed COMMIT, a lost connection: it may be in any state).
+ *
+ * While a connection is checked out, the pool no longer listens for its errors; a connection
+ * that PostgreSQL closes between two queries (a restart) would emit an 'error' nobody hears, and
+ * that ends the process. The listener here hears it; the next query then fails and the request
+ * gets a 500, which the client retries.
+ */
+export async function withClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
+  try {
+    return await work(client);
+  } catch (error) {
+    broken = error as Error;
+    throw error;
+  } finally {
+    client.off('error', onError);
+    client.release(broken);
+  }
 }
 
 /** PostgreSQL's error code for a unique index violation. */

@@ -25,7 +25,7 @@
  * payload, to every server's listener (pg-listener.ts).
  */
 import type { Pool, PoolClient } from 'pg';
-import { CHANGES_CHANNEL, statement } from './pg-sql.ts';
+import { CHANGES_CHANNEL, statement, withClient } from './pg-sql.ts';
 
 const lockCounter = statement('lock-counter', 'SELECT value, clock FROM change_sequence WHERE id = 1 FOR UPDATE');
 const storeCounter = statement('store-counter', 'UPDATE change_sequence SET value = $1, clock = $2 WHERE id = 1');
@@ -66,10 +66,8 @@ export class PgWrites {
     private readonly onCommit: (cursor: number) => void,
   ) {}
 
-  async run<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
+  run<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
+    return withClient(this.pool, async (client) => {
       await client.query('BEGIN');
       const { rows } = await client.query<[number, number]>(lockCounter());
       const [value, clock] = rows[0] ?? [];
@@ -90,13 +88,6 @@ export class PgWrites {
       await client.query('COMMIT');
       if (advanced) this.onCommit(advanced.sequence);
       return result;
-    } catch (error) {
-      // A failed COMMIT or a lost connection: the client may be in any state, so it is closed
-      // rather than handed to the next request. PostgreSQL rolls back what did not commit.
-      broken = error as Error;
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 }
