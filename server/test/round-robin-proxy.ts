@@ -1,15 +1,16 @@
 /**
  * A small HTTP load balancer for the multi-server tests: each request goes to the next server in
- * turn, as a round-robin balancer would send it. A server that cannot be reached answers 502
- * (what nginx or HAProxy answer without a retry policy), so the client's own retry is what
- * carries the write to a live server.
+ * turn. Like nginx's defaults (`proxy_next_upstream error`), a request that could not even be
+ * delivered (connection refused: the server is gone) is passed to the next server, while one that
+ * was cut off after it reached a server is answered 502: the server may have acted on it, so only
+ * the client may send it again (and client_id makes that safe).
  */
-import { type Server, createServer, request } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RoundRobinProxy {
   url: string;
-  /** Requests sent to each target so far, in target order. */
+  /** Requests delivered to each target so far, in target order. */
   counts: number[];
   close(): Promise<void>;
 }
@@ -17,22 +18,32 @@ export interface RoundRobinProxy {
 export async function startRoundRobinProxy(targets: string[]): Promise<RoundRobinProxy> {
   const counts = targets.map(() => 0);
   let next = 0;
-  const server: Server = createServer((incoming, outgoing) => {
+
+  function forward(incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer, tries: number): void {
     const index = next++ % targets.length;
-    counts[index]! += 1;
     const target = new URL(targets[index]!);
     const forwarded = request(
       { hostname: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);
+        answer.on('error', () => outgoing.destroy());
       },
     );
-    forwarded.on('error', () => {
-      if (!outgoing.headersSent) outgoing.writeHead(502, { 'content-type': 'application/json' });
-      outgoing.end(JSON.stringify({ error: 'Bad Gateway', message: `server ${index} unreachable` }));
+    forwarded.on('socket', () => (counts[index]! += 1));
+    forwarded.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED' && tries < targets.length) return forward(incoming, outgoing, body, tries + 1);
+      if (outgoing.headersSent) return outgoing.destroy();
+      outgoing.writeHead(502, { 'content-type': 'application/json' });
+      outgoing.end(JSON.stringify({ error: 'Bad Gateway', message: `server ${index} did not answer` }));
     });
-    incoming.pipe(forwarded);
+    forwarded.end(body);
+  }
+
+  const server: Server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => forward(incoming, outgoing, Buffer.concat(chunks), 1));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
