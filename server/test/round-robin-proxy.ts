@@ -45,6 +45,10 @@ export async function startRoundRobinProxy(targets: string[]): Promise<RoundRobi
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => forward(incoming, outgoing, Buffer.concat(chunks), 1));
   });
+  // nginx's default keepalive_timeout. Node's own 5 s would close a browser's idle keep-alive
+  // connection just as the browser reuses it for the next write: a POST lost that way is a
+  // network error to the browser, which does not resend a POST by itself.
+  server.keepAliveTimeout = 75_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
