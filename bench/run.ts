@@ -132,7 +132,7 @@ async function main(): Promise<void> {
         }),
       sync: () =>
         scoped('sync', limit('sync'), (scope) =>
-          measureSyncDrain(scope, { sizes: [10, 100, 1000], runs: q ? 1 : 3, budgetMs: q ? 0 : 150_000, deadline: deadlineFor('sync'), log }),
+          measureSyncDrain(scope, { sizes: [100, 1000, 5000], runs: q ? 1 : 3, budgetMs: q ? 0 : 150_000, deadline: deadlineFor('sync'), log }),
         ),
       scale: () =>
         scoped('scale', limit('scale'), async (scope) => {

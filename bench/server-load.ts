@@ -7,6 +7,10 @@
  */
 import autocannon, { type Options, type Result } from 'autocannon';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { captureAnswer, startBareServer } from './lib/bare-server.ts';
 import { type Figure, type Target, failed, figure, messageOf } from './lib/figures.ts';
 import { type Scope, sleep } from './lib/scope.ts';
 import { startServer } from './lib/server.ts';
@@ -68,7 +72,7 @@ export interface ServerRun {
 export async function measureServerLoad(
   scope: Scope,
   { durationS = 10, connections = 20, warmupS = 2, log = console.log }: { durationS?: number; connections?: number; warmupS?: number; log?: (line: string) => void } = {},
-): Promise<{ figures: Figure[]; details: { runs: ServerRun[]; env: Record<string, string> } }> {
+): Promise<{ figures: Figure[]; details: { runs: ServerRun[]; ratios: RatioRun[]; env: Record<string, string> } }> {
   const figures: Figure[] = [];
   const runs: ServerRun[] = [];
   const g = 'server';
@@ -103,10 +107,73 @@ export async function measureServerLoad(
     }
     await sleep(300);
   }
+  const ratios = await measureBareRatio(scope, { durationS, connections, warmupS, log }, figures);
   // GET and POST on SQLite, PostgreSQL with one server and with two (server-backends.ts); 5 s
   // each keeps the whole server measurement within its budget.
   figures.push(...(await measureBackends(scope, { durationS: Math.min(durationS, 5), connections, warmupS, log })));
-  return { figures, details: { runs, env: RAISED_LIMIT_ENV } };
+  return { figures, details: { runs, ratios, env: RAISED_LIMIT_ENV } };
+}
+
+interface RatioRun {
+  variant: string;
+  ours: ServerRun;
+  bare: ServerRun;
+  ratio: number;
+  bytes: number;
+}
+
+/**
+ * GET /restaurants against a bare node:http server that sends the very same bytes (status,
+ * headers, body captured from our answer), measured one after the other in the same run, with
+ * the same connections and duration: the ratio is how much of what Node itself could do our
+ * whole stack (routing, hooks, CORS, helmet, the change-sequence read, the list cache) keeps.
+ */
+async function measureBareRatio(
+  scope: Scope,
+  { durationS, connections, warmupS, log }: { durationS: number; connections: number; warmupS: number; log: (line: string) => void },
+  figures: Figure[],
+): Promise<RatioRun[]> {
+  const g = 'server';
+  const runs: RatioRun[] = [];
+  const variants: Array<{ name: string; headers?: Record<string, string>; target?: Target }> = [
+    { name: 'GET /restaurants', target: { op: '>=', value: 0.5 } },
+    { name: 'GET /restaurants (accept-encoding: br)', headers: { 'accept-encoding': 'br' } },
+  ];
+  for (const variant of variants) {
+    scope.check();
+    const label = `${variant.name}: throughput vs bare node:http (same bytes, same run)`;
+    const dir = mkdtempSync(join(tmpdir(), 'rr-bench-bare-'));
+    try {
+      const server = await startServer(scope, { env: RAISED_LIMIT_ENV });
+      try {
+        const route: Route = { name: variant.name, method: 'GET', path: '/restaurants', headers: variant.headers };
+        const answer = await captureAnswer(server.url + route.path, variant.headers);
+        const bare = await startBareServer(scope, dir, answer);
+        if (warmupS) await cannon(scope, server.url, route, warmupS, connections);
+        const ours = summarize(variant.name, await cannon(scope, server.url, route, durationS, connections));
+        if (warmupS) await cannon(scope, bare.url, route, warmupS, connections);
+        const plain = summarize(`${variant.name} (bare node:http)`, await cannon(scope, bare.url, route, durationS, connections));
+        const ratio = ours.requestsPerSecond / plain.requestsPerSecond;
+        runs.push({ variant: variant.name, ours, bare: plain, ratio, bytes: answer.body.length });
+        log(`  ${label}: ${ratio.toFixed(2)} (${Math.round(ours.requestsPerSecond)} vs ${Math.round(plain.requestsPerSecond)} req/s, ${answer.body.length} B)`);
+        figures.push(
+          figure(g, label, '', [ratio], {
+            target: variant.target,
+            note: `ours ${Math.round(ours.requestsPerSecond)} req/s, bare ${Math.round(plain.requestsPerSecond)} req/s, ${answer.body.length} B body, errors ${ours.errors + ours.non2xx}/${plain.errors + plain.non2xx}`,
+          }),
+        );
+      } finally {
+        await server.stop();
+      }
+    } catch (error) {
+      log(`  ${label}: error: ${messageOf(error)}`);
+      figures.push(failed(g, label, '', error, variant.target));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await sleep(300);
+  }
+  return runs;
 }
 
 export function cannon(scope: Scope, url: string, route: Route, durationS: number, connections: number): Promise<Result> {

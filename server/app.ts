@@ -11,11 +11,13 @@ import { ensureDbFolder, type LogLevel } from './config.ts';
 import { registerBodyParsers } from './content-types.ts';
 import { registerCors } from './cors.ts';
 import { answerClientError, createErrorHandler } from './errors.ts';
+import { ListCache } from './list-cache.ts';
 import { LiveNotices } from './live-notices.ts';
 import { registerWriteLimit } from './rate-limit.ts';
 import { RequestLog } from './request-log.ts';
 import { changeRoutes } from './routes/changes.ts';
 import { ratingRoutes } from './routes/ratings.ts';
+import { isBatchReplay, reviewBatchRoutes } from './routes/review-batch.ts';
 import { restaurantRoutes } from './routes/restaurants.ts';
 import { isReviewReplay, reviewRoutes } from './routes/reviews.ts';
 import { addFormats } from './schemas.ts';
@@ -56,6 +58,11 @@ export interface ServerOptions {
   liveMaxConnections?: number;
   /** Live notices: shortest gap between two broadcasts, in ms (default 50). */
   liveNoticeIntervalMs?: number;
+  /**
+   * Serve GET /restaurants and GET /reviews from answers made once per data change (default
+   * true; list-cache.ts). False serializes every answer per request (the test of byte identity).
+   */
+  cacheListAnswers?: boolean;
 }
 
 /**
@@ -163,10 +170,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const writeLimit = await registerWriteLimit(app, {
       max: options.rateLimitMax ?? 2000,
       windowMs: options.rateLimitWindowMs ?? 60_000,
-      isReplay: isReviewReplay(storage),
+      isReplay: anyOf(isReviewReplay(storage), isBatchReplay(storage)),
     });
-    await app.register(restaurantRoutes, { storage, writeLimit });
-    await app.register(reviewRoutes, { storage, writeLimit });
+    const lists =
+      options.cacheListAnswers === false
+        ? undefined
+        : new ListCache({ currentSequence: () => storage.changes.current() });
+    await app.register(restaurantRoutes, { storage, writeLimit, lists });
+    await app.register(reviewRoutes, { storage, writeLimit, lists });
+    await app.register(reviewBatchRoutes, { storage, writeLimit });
     await app.register(changeRoutes, { storage, live });
     await app.register(ratingRoutes, { storage });
     registerAppConfig(app, { apiBaseUrl: options.apiBaseUrl ?? '' });
@@ -176,6 +188,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await app.close();
     throw error;
   }
+}
+
+function anyOf<A extends unknown[]>(...tests: Array<(...args: A) => Promise<boolean>>) {
+  return async (...args: A): Promise<boolean> => {
+    for (const test of tests) if (await test(...args)) return true;
+    return false;
+  };
 }
 
 /**

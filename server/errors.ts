@@ -57,7 +57,8 @@ function describeFrameworkError(error: FastifyError, bodyLimit: number): string 
   }
 }
 
-function describeValidation(
+/** The message and field of a schema validation failure (also used per item of a batch). */
+export function describeValidation(
   issues: readonly ValidationIssue[],
   context: string | undefined,
 ): { message: string; field?: string } {

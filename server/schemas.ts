@@ -17,6 +17,7 @@
  */
 import type { FastifyServerOptions } from 'fastify';
 import { REVIEW_LIMITS, WEEKDAYS } from '../src/shared/api.ts';
+import { REVIEW_BATCH_MAX_ITEMS } from '../src/shared/review-batch.ts';
 import { parseTimestamp } from './timestamps.ts';
 
 // ---- Formats ---------------------------------------------------------------------------------
@@ -175,6 +176,42 @@ export const editTokenQuery = {
 
 export const editTokenBody = editTokenQuery;
 
+/**
+ * POST /reviews/batch (src/shared/review-batch.ts). The envelope is validated here; each item is
+ * validated on its own by the route (batchItemSchemas), so that one bad item is refused alone
+ * while the others are applied.
+ */
+export const reviewBatchBody = {
+  type: 'object',
+  required: ['items'],
+  additionalProperties: false,
+  properties: {
+    items: { type: 'array', minItems: 1, maxItems: REVIEW_BATCH_MAX_ITEMS, items: { type: 'object' } },
+  },
+} as const;
+
+/** One schema per `op`. A create must carry its client_id here: it is what makes it exactly once. */
+export const batchItemSchemas = {
+  create: {
+    type: 'object',
+    required: ['op', 'restaurant_id', 'name', 'rating', 'comments', 'client_id'],
+    additionalProperties: false,
+    properties: { op: { const: 'create' }, restaurant_id: idInBody, name, rating, comments, client_id: clientId },
+  },
+  edit: {
+    type: 'object',
+    required: ['op', 'id', 'edit_token'],
+    additionalProperties: false,
+    properties: { op: { const: 'edit' }, id: idInBody, name, rating, comments, edit_token: editToken },
+  },
+  delete: {
+    type: 'object',
+    required: ['op', 'id', 'edit_token'],
+    additionalProperties: false,
+    properties: { op: { const: 'delete' }, id: idInBody, edit_token: editToken },
+  },
+} as const;
+
 // ---- Responses -------------------------------------------------------------------------------
 // Response schemas make Fastify serialize with fast-json-stringify, and guarantee that nothing
 // outside them (an edit token hash, a stray column) can ever reach a client.
@@ -259,6 +296,22 @@ export const createdReviewSchema = {
 
 export const errorResponses = { '4xx': apiErrorSchema, '5xx': apiErrorSchema } as const;
 
+/** POST /reviews/batch: one result per item, at its index (BatchAnswer in review-batch.ts). */
+export const reviewBatchAnswerSchema = {
+  type: 'object',
+  required: ['results'],
+  properties: {
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['status'],
+        properties: { status: { type: 'integer' }, review: createdReviewSchema, error: apiErrorSchema },
+      },
+    },
+  },
+} as const;
+
 /** GET /changes (ChangePage in src/shared/change-feed.ts), records in the classic shapes. */
 export const changePageSchema = {
   type: 'object',
@@ -292,6 +345,10 @@ export const FIELD_RULES: Readonly<Record<string, string>> = {
   limit: 'limit must be a non-negative integer',
   skip: 'skip must be a non-negative integer',
   wished_at: 'wished_at must be the time of the wish in epoch milliseconds, such as 1714564800000',
+  items:
+    `items must be a list of 1 to ${REVIEW_BATCH_MAX_ITEMS} review changes (objects): ` +
+    `send a longer queue in several batches`,
+  op: 'op must be "create", "edit" or "delete"',
   after:
     'after must be the cursor of your last pull (a non-negative integer), or 0 for everything',
   updated_since:

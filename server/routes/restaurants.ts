@@ -25,6 +25,7 @@ import {
   restaurantSchema,
   restaurantsQuery,
 } from '../schemas.ts';
+import type { ListCache } from '../list-cache.ts';
 import type { Storage } from '../storage/storage.ts';
 import { parseTimestamp } from '../timestamps.ts';
 import { DELTA_HEADER } from '../../src/shared/api.ts';
@@ -34,6 +35,8 @@ export interface RouteOptions {
   storage: Storage;
   /** The rate limiter's hook, installed on every write route. */
   writeLimit: preValidationAsyncHookHandler;
+  /** Cached list answers (list-cache.ts); absent: every list is serialized per request. */
+  lists?: ListCache;
 }
 
 /** A plugin whose request and reply types come from its routes' JSON schemas (schemas.ts). */
@@ -41,13 +44,15 @@ export type RoutePlugin = FastifyPluginAsyncJsonSchemaToTs<{ Options: RouteOptio
 
 export const restaurantRoutes: RoutePlugin = async (
   app,
-  { storage, writeLimit },
+  { storage, writeLimit, lists },
 ) => {
   const { restaurants } = storage;
 
   app.get(
     '/restaurants',
     {
+      // Cached answers are compressed once, by list-cache.ts; the rest by the plugin.
+      compress: lists ? false : undefined,
       schema: {
         querystring: restaurantsQuery,
         response: { 200: { type: 'array', items: restaurantSchema }, ...errorResponses },
@@ -58,7 +63,7 @@ export const restaurantRoutes: RoutePlugin = async (
       // Tells the client the filter was applied. A server that ignores (or misreads) the
       // parameter sends no such header, and the client falls back to the full list.
       if (query.updated_since !== undefined) reply.header(DELTA_HEADER, 'updated_since');
-      return restaurants.list({
+      const filter = {
         isFavorite: query.is_favorite === undefined ? undefined : query.is_favorite === 'true',
         neighborhood: query.neighborhood,
         cuisineType: query.cuisine_type,
@@ -66,7 +71,11 @@ export const restaurantRoutes: RoutePlugin = async (
           query.updated_since === undefined ? undefined : parseTimestamp(query.updated_since),
         limit: query.limit === undefined ? undefined : Number(query.limit),
         skip: query.skip === undefined ? undefined : Number(query.skip),
-      });
+      };
+      if (!lists) return restaurants.list(filter);
+      // The variant is the parsed filter, so spellings of one filter share an entry.
+      const variant = `restaurants ${JSON.stringify(filter)}`;
+      return lists.send(request, reply, variant, async () => reply.serialize(await restaurants.list(filter)));
     },
   );
 

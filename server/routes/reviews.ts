@@ -39,28 +39,33 @@ export const FORBIDDEN_MESSAGE = 'A valid edit_token is required to change this 
 
 export const reviewRoutes: RoutePlugin = async (
   app,
-  { storage, writeLimit },
+  { storage, writeLimit, lists },
 ) => {
   const { reviews } = storage;
 
   app.get(
     '/reviews',
     {
+      // Cached answers are compressed once, by list-cache.ts.
+      compress: lists ? false : undefined,
       schema: {
         querystring: reviewsQuery,
         response: { 200: { type: 'array', items: reviewSchema }, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { restaurant_id, limit, skip } = request.query;
       const page = {
         limit: limit === undefined ? undefined : Number(limit),
         skip: skip === undefined ? undefined : Number(skip),
       };
+      const restaurantId = restaurant_id === undefined ? undefined : Number(restaurant_id);
       // An unknown restaurant_id gives [], as on the classic server: it is a filter, not a lookup.
-      return restaurant_id === undefined
-        ? reviews.list(page)
-        : reviews.listForRestaurant(Number(restaurant_id), page);
+      const list = () =>
+        restaurantId === undefined ? reviews.list(page) : reviews.listForRestaurant(restaurantId, page);
+      if (!lists) return list();
+      const variant = `reviews ${JSON.stringify({ restaurantId, ...page })}`;
+      return lists.send(request, reply, variant, async () => reply.serialize(await list()));
     },
   );
 

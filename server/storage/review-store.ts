@@ -44,6 +44,15 @@ export type ChangeResult =
   | { outcome: 'not-found' }
   | { outcome: 'forbidden' };
 
+/** One write of a batch (POST /reviews/batch), already validated. */
+export type BatchWrite =
+  | { op: 'create'; input: ReviewInput }
+  | { op: 'edit'; id: number; editToken: string | undefined; changes: ReviewChanges }
+  | { op: 'delete'; id: number; editToken: string | undefined };
+
+/** The outcome of each write of a batch, at its index. */
+export type BatchOutcome = CreateResult | ChangeResult;
+
 interface InsertParams {
   restaurant_id: number;
   name: string;
@@ -168,67 +177,107 @@ export class ReviewStore implements ReviewStorage {
   }
 
   create(input: ReviewInput): Promise<CreateResult> {
-    return this.writes.run((): CreateResult => {
-      // Checked inside the write, not before it: a duplicate queued in the same batch (or
-      // committed by another process) is seen here. The UNIQUE index is the last line of defence.
-      if (input.client_id !== undefined) {
-        const existing = this.selectByClientId.get(input.client_id);
-        if (existing) return { outcome: 'replayed', review: toClassicReview(existing) };
-      }
-      if (this.selectRestaurantExists.get(input.restaurant_id) !== 1) {
-        return { outcome: 'unknown-restaurant' };
-      }
-      const { token, hash } = issueEditToken();
-      const row = this.insert.get({
-        restaurant_id: input.restaurant_id,
-        name: input.name,
-        rating: input.rating,
-        comments: input.comments,
-        client_id: input.client_id ?? null,
-        edit_token_hash: hash,
-        now: this.clock.next(),
-        seq: this.sequence.next(),
-      });
-      if (!row) throw new Error('INSERT … RETURNING returned no row');
-      return { outcome: 'created', review: toClassicReview(row), editToken: token };
-    });
+    return this.writes.run(() => this.createNow(input));
   }
 
   change(id: number, editToken: string | undefined, changes: ReviewChanges): Promise<ChangeResult> {
-    return this.writes.run((): ChangeResult => {
-      const denied = this.authorize(id, editToken);
-      if (denied) return denied;
-      const { name, rating, comments } = changes;
-      const nothingToChange = name === undefined && rating === undefined && comments === undefined;
-      // A PUT that changes nothing must not move updatedAt: it is not a change.
-      const row = nothingToChange
-        ? this.selectById.get(id)
-        : this.update.get({
-            id,
-            name: name ?? null,
-            rating: rating ?? null,
-            comments: comments ?? null,
-            now: this.clock.next(),
-            seq: this.sequence.next(),
-          });
-      return row ? { outcome: 'done', review: toClassicReview(row) } : { outcome: 'not-found' };
-    });
+    return this.writes.run(() => this.changeNow(id, editToken, changes));
   }
 
   delete(id: number, editToken: string | undefined): Promise<ChangeResult> {
-    return this.writes.run((): ChangeResult => {
-      const denied = this.authorize(id, editToken);
-      if (denied) return denied;
-      const row = this.remove.get(id);
-      if (!row) return { outcome: 'not-found' };
-      this.insertTombstone.run({
-        id,
-        restaurant_id: row[1],
-        seq: this.sequence.next(),
-        now: this.clock.next(),
-      });
-      return { outcome: 'done', review: toClassicReview(row) };
+    return this.writes.run(() => this.deleteNow(id, editToken));
+  }
+
+  /**
+   * A batch of writes (POST /reviews/batch) in ONE transaction, in order: every outcome is
+   * durable when the promise resolves, and a crash before that leaves none of them. Each write
+   * is exactly what create / change / delete do alone, so a create whose client_id is stored is
+   * `replayed` (a batch re-sent after a lost answer writes nothing twice), and a later item sees
+   * the effects of earlier ones (two creates with one client_id: the second is a replay).
+   *
+   * A refused item (unknown restaurant, wrong token, missing review) writes nothing and does not
+   * disturb the others. An unexpected error (I/O, a constraint) rolls the whole batch back and
+   * rejects: the client then re-sends all of it, which is harmless for the reasons above.
+   *
+   * Porting it (PostgreSQL, issue #11): BEGIN; for each item in order, the same plain SQL as the
+   * single writes: SELECT … WHERE client_id = $1, SELECT EXISTS restaurant, INSERT … RETURNING,
+   * UPDATE … RETURNING, DELETE … RETURNING + INSERT INTO review_tombstones, each taking its number
+   * with UPDATE change_sequence SET value = value + 1 … RETURNING value; COMMIT. No savepoint per
+   * item is needed: refused items write nothing.
+   */
+  applyBatch(items: readonly BatchWrite[]): Promise<BatchOutcome[]> {
+    return this.writes.run(() =>
+      items.map((item): BatchOutcome => {
+        switch (item.op) {
+          case 'create':
+            return this.createNow(item.input);
+          case 'edit':
+            return this.changeNow(item.id, item.editToken, item.changes);
+          case 'delete':
+            return this.deleteNow(item.id, item.editToken);
+        }
+      }),
+    );
+  }
+
+  // The writes themselves, run inside a transaction of the group commit.
+
+  private createNow(input: ReviewInput): CreateResult {
+    // Checked inside the write, not before it: a duplicate queued in the same batch (or
+    // committed by another process) is seen here. The UNIQUE index is the last line of defence.
+    if (input.client_id !== undefined) {
+      const existing = this.selectByClientId.get(input.client_id);
+      if (existing) return { outcome: 'replayed', review: toClassicReview(existing) };
+    }
+    if (this.selectRestaurantExists.get(input.restaurant_id) !== 1) {
+      return { outcome: 'unknown-restaurant' };
+    }
+    const { token, hash } = issueEditToken();
+    const row = this.insert.get({
+      restaurant_id: input.restaurant_id,
+      name: input.name,
+      rating: input.rating,
+      comments: input.comments,
+      client_id: input.client_id ?? null,
+      edit_token_hash: hash,
+      now: this.clock.next(),
+      seq: this.sequence.next(),
     });
+    if (!row) throw new Error('INSERT … RETURNING returned no row');
+    return { outcome: 'created', review: toClassicReview(row), editToken: token };
+  }
+
+  private changeNow(id: number, editToken: string | undefined, changes: ReviewChanges): ChangeResult {
+    const denied = this.authorize(id, editToken);
+    if (denied) return denied;
+    const { name, rating, comments } = changes;
+    const nothingToChange = name === undefined && rating === undefined && comments === undefined;
+    // A PUT that changes nothing must not move updatedAt: it is not a change.
+    const row = nothingToChange
+      ? this.selectById.get(id)
+      : this.update.get({
+          id,
+          name: name ?? null,
+          rating: rating ?? null,
+          comments: comments ?? null,
+          now: this.clock.next(),
+          seq: this.sequence.next(),
+        });
+    return row ? { outcome: 'done', review: toClassicReview(row) } : { outcome: 'not-found' };
+  }
+
+  private deleteNow(id: number, editToken: string | undefined): ChangeResult {
+    const denied = this.authorize(id, editToken);
+    if (denied) return denied;
+    const row = this.remove.get(id);
+    if (!row) return { outcome: 'not-found' };
+    this.insertTombstone.run({
+      id,
+      restaurant_id: row[1],
+      seq: this.sequence.next(),
+      now: this.clock.next(),
+    });
+    return { outcome: 'done', review: toClassicReview(row) };
   }
 
   /** Not-found first: a 404 for a missing review tells nothing a GET would not. */

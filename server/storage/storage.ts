@@ -12,7 +12,15 @@ import type { RatingSummary } from '../../src/shared/ratings.ts';
 import type { ClassicChangePage, CommitListener } from './change-feed-page.ts';
 import type { ClassicRestaurant, ClassicReview } from './records.ts';
 import type { FavoriteResult, RestaurantFilter } from './restaurant-store.ts';
-import type { ChangeResult, CreateResult, ReviewChanges, ReviewInput, ReviewPage } from './review-store.ts';
+import type {
+  BatchOutcome,
+  BatchWrite,
+  ChangeResult,
+  CreateResult,
+  ReviewChanges,
+  ReviewInput,
+  ReviewPage,
+} from './review-store.ts';
 
 export interface RestaurantStorage {
   list(filter?: RestaurantFilter): Promise<ClassicRestaurant[]>;
@@ -32,6 +40,11 @@ export interface ReviewStorage {
   create(input: ReviewInput): Promise<CreateResult>;
   change(id: number, editToken: string | undefined, changes: ReviewChanges): Promise<ChangeResult>;
   delete(id: number, editToken: string | undefined): Promise<ChangeResult>;
+  /**
+   * Many writes (POST /reviews/batch) in ONE transaction, in order, each exactly as the single
+   * write would be; refused items write nothing; an unexpected error rolls back all of them.
+   */
+  applyBatch(items: readonly BatchWrite[]): Promise<BatchOutcome[]>;
 }
 
 export interface ChangeStorage {

@@ -11,6 +11,7 @@ import {
   type Restaurant,
   type Review,
   type ReviewUpdate,
+  type WireReview,
   DELTA_HEADER,
   apiPaths,
   normalizeRestaurant,
@@ -24,6 +25,7 @@ import {
   changeFeedPaths,
 } from './change-feed';
 import { type RatingSummary, normalizeRatings } from './ratings';
+import { type BatchItem, type BatchItemResult, REVIEW_BATCH_PATH } from './review-batch';
 
 /** The server answered, and said no. `retryable` covers 5xx (ngsw's made-up 504 included) and 429. */
 export class HttpError extends Error {
@@ -183,6 +185,33 @@ export class ApiClient {
     const created: CreatedReview = normalizeReview(raw);
     if (typeof raw.edit_token === 'string') created.edit_token = raw.edit_token;
     return created;
+  }
+
+  /**
+   * Many review writes in one request (src/shared/review-batch.ts): one result per item, at its
+   * index, reviews normalized. `undefined` when the server has no batch route: the original
+   * answers 404 (or 405), and an answer that is not a result per item means the same. The caller
+   * then sends one classic request per review.
+   */
+  async reviewBatch(items: BatchItem[], options: RequestOptions = {}): Promise<Array<BatchItemResult<Review>> | undefined> {
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) };
+    const response = await this.send(REVIEW_BATCH_PATH, init, options);
+    if (response.status === 404 || response.status === 405) return undefined;
+    if (!response.ok) throw await toHttpError(response);
+    const body = await readJson<{ results?: unknown }>(response, `POST ${REVIEW_BATCH_PATH}`);
+    const results = body?.results;
+    if (!Array.isArray(results) || results.length !== items.length) return undefined;
+    return results.map((raw: { status?: unknown; review?: WireReview & { edit_token?: unknown }; error?: unknown }): BatchItemResult<Review> => {
+      const status = typeof raw?.status === 'number' ? raw.status : 0;
+      if ((status === 200 || status === 201) && raw.review) {
+        const review: CreatedReview = normalizeReview(raw.review);
+        if (typeof raw.review.edit_token === 'string') review.edit_token = raw.review.edit_token;
+        return { status, review };
+      }
+      const error = (raw?.error ?? {}) as Partial<ApiError>;
+      const message = typeof error.message === 'string' && error.message ? error.message : `Refused with status ${status}`;
+      return { status, error: { error: String(error.error ?? 'Error'), message, ...(typeof error.field === 'string' ? { field: error.field } : {}) } };
+    });
   }
 
   /** Changes one of this person's reviews; the token proves it is theirs. */

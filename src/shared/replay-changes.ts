@@ -28,22 +28,30 @@ async function send(run: ReplayRun, record: StoredChange): Promise<void> {
     } else {
       await api.deleteReview(record.review_id, own.edit_token, options);
     }
-    const tx = run.db.transaction(['reviews', 'offline-reviews', 'own-reviews'], 'readwrite');
-    // Copies from an API whose data this device no longer shows are not cached.
-    if (updated) {
-      if (run.caches(record)) await tx.objectStore('reviews').put(updated);
-    } else {
-      if (run.caches(record)) await tx.objectStore('reviews').delete(record.review_id);
-      await tx.objectStore('own-reviews').delete(record.review_id);
-    }
-    await tx.objectStore('offline-reviews').delete(record.local_id);
-    await tx.done;
-    run.outcome.editsSent++;
-    run.changed({ stores: ['reviews', 'offline-reviews', 'own-reviews'], restaurantIds: [record.restaurant_id] });
+    await settleChange(run, record, updated);
   } catch (error) {
     if (isRetryable(error)) run.holdOn(error, record);
     else await failReview(run, record, messageOf(error));
   }
+}
+
+/**
+ * The server confirmed an edit (`updated`: its copy) or a deletion (`undefined`): the copy is
+ * stored (or removed) and the record cleared, in one transaction.
+ */
+export async function settleChange(run: ReplayRun, record: StoredChange, updated: Review | undefined): Promise<void> {
+  const tx = run.db.transaction(['reviews', 'offline-reviews', 'own-reviews'], 'readwrite');
+  // Copies from an API whose data this device no longer shows are not cached.
+  if (updated) {
+    if (run.caches(record)) await tx.objectStore('reviews').put(updated);
+  } else {
+    if (run.caches(record)) await tx.objectStore('reviews').delete(record.review_id);
+    await tx.objectStore('own-reviews').delete(record.review_id);
+  }
+  await tx.objectStore('offline-reviews').delete(record.local_id);
+  await tx.done;
+  run.outcome.editsSent++;
+  run.changed({ stores: ['reviews', 'offline-reviews', 'own-reviews'], restaurantIds: [record.restaurant_id] });
 }
 
 /** Marks a review record "Not sent" with the server's reason; it waits for the person. */

@@ -14,7 +14,7 @@ import { failReview } from './replay-changes';
 
 const FLUSH_EVERY = 25;
 
-interface Delivered {
+export interface Delivered {
   sent: StoredCreate;
   review: CreatedReview;
 }
@@ -25,9 +25,7 @@ export async function replayCreates(run: ReplayRun, due: StoredCreate[]): Promis
   const delivered: Delivered[] = [];
   const flush = async () => {
     if (!delivered.length) return;
-    const batch = delivered.splice(0);
-    await settle(run, batch);
-    run.changed({ stores: ['reviews', 'offline-reviews', 'own-reviews'], restaurantIds: batch.map((d) => d.review.restaurant_id) });
+    await settle(run, delivered.splice(0));
   };
 
   let next = 0;
@@ -83,7 +81,7 @@ async function send(run: ReplayRun, record: StoredCreate): Promise<CreatedReview
  * edited or deleted a review while it was in flight, their record becomes an edit or deletion
  * of the review the server now has, instead of being lost.
  */
-async function settle(run: ReplayRun, delivered: Delivered[]): Promise<void> {
+export async function settle(run: ReplayRun, delivered: Delivered[]): Promise<void> {
   const tx = run.db.transaction(['reviews', 'offline-reviews', 'own-reviews'], 'readwrite');
   const reviews = tx.objectStore('reviews');
   const outbox = tx.objectStore('offline-reviews');
@@ -109,6 +107,7 @@ async function settle(run: ReplayRun, delivered: Delivered[]): Promise<void> {
   );
   await tx.done;
   run.outcome.reviewsSent += delivered.length;
+  run.changed({ stores: ['reviews', 'offline-reviews', 'own-reviews'], restaurantIds: delivered.map((d) => d.review.restaurant_id) });
 }
 
 function sameText(a: StoredCreate, b: StoredCreate): boolean {

@@ -4,11 +4,13 @@
  * One implementation for both replayers: the service worker's `sync` handler and the page's
  * fallback where Background Sync is missing. A Web Lock makes sure only one of them runs at once.
  * This file orchestrates; each record kind has its own replayer:
- *   replay-favorites.ts  favorite wishes        replay-creates.ts  new reviews
- *   replay-changes.ts    edits and deletions    replay-run.ts      shared state of one run
+ *   replay-favorites.ts  favorite wishes        replay-batch.ts    reviews in batches (our server)
+ *   replay-creates.ts    new reviews, one by one (servers without the batch route)
+ *   replay-changes.ts    edits and deletions, one by one           replay-run.ts  shared state of one run
  */
 import type { AppDb } from './db-schema';
 import { type StoredChange, type StoredCreate, isCurrent } from './outbox-records';
+import { replayInBatches } from './replay-batch';
 import { replayChanges } from './replay-changes';
 import { replayCreates } from './replay-creates';
 import { replayFavorites } from './replay-favorites';
@@ -86,9 +88,11 @@ async function run(replay: ReplayRun, only: ReplayOptions['only']): Promise<Repl
 async function replayReviews(replay: ReplayRun): Promise<void> {
   // Settling a review can queue a follow-up (an edit or deletion made while it was in flight).
   for (let pass = 0; pass < 3; pass++) {
-    const { creates, changes } = await markAttempt(replay);
-    if (!creates.length && !changes.length) return;
-    // New reviews first (in parallel), then edits and deletions in the order they were made.
+    const due = await markAttempt(replay);
+    if (!due.creates.length && !due.changes.length) return;
+    // In batches where the API has the route; what is left goes one request per review:
+    // new reviews first (in parallel), then edits and deletions in the order they were made.
+    const { creates, changes } = await replayInBatches(replay, due.creates, due.changes);
     if (creates.length) await replayCreates(replay, creates);
     await replayChanges(replay, changes);
   }

@@ -5,6 +5,7 @@
  * handling that a real server cannot be made to produce on cue.
  */
 import { DB_NAME } from '../shared/db-schema';
+import { REVIEW_BATCH_PATH } from '../shared/review-batch';
 
 export interface RecordedCall {
   method: string;
@@ -14,10 +15,24 @@ export interface RecordedCall {
 
 export type Handler = (call: RecordedCall) => Response | Promise<Response> | 'network-error';
 
+export interface ScriptedServer {
+  /**
+   * Whether the scripted server has `POST /reviews/batch`. By default it has not, like the
+   * original stage-3 server: such a request is answered 404 and recorded in `batchProbes`, not in
+   * `calls`, so tests of the one-request-per-review path see only that path's requests.
+   */
+  batchRoute?: boolean;
+}
+
 export class ScriptedFetch {
   readonly calls: RecordedCall[] = [];
+  /** Batch requests a server without the route answered 404. */
+  readonly batchProbes: RecordedCall[] = [];
 
-  constructor(private handler: Handler) {}
+  constructor(
+    private handler: Handler,
+    private readonly server: ScriptedServer = {},
+  ) {}
 
   respondWith(handler: Handler): void {
     this.handler = handler;
@@ -29,6 +44,10 @@ export class ScriptedFetch {
       url: String(input),
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
     };
+    if (!this.server.batchRoute && call.method === 'POST' && new URL(call.url, 'http://x').pathname.endsWith(REVIEW_BATCH_PATH)) {
+      this.batchProbes.push(call);
+      return json({ error: 'Not Found', message: 'Not Found' }, 404);
+    }
     this.calls.push(call);
     const answer = await this.handler(call);
     if (answer === 'network-error') throw new TypeError('Failed to fetch');

@@ -7,7 +7,15 @@
 import type { Pool } from 'pg';
 import { editTokenMatches, issueEditToken } from '../../edit-token.ts';
 import { type ClassicReview, REVIEW_COLUMNS, type ReviewRow, toClassicReview } from '../records.ts';
-import type { ChangeResult, CreateResult, ReviewChanges, ReviewInput, ReviewPage } from '../review-store.ts';
+import type {
+  BatchOutcome,
+  BatchWrite,
+  ChangeResult,
+  CreateResult,
+  ReviewChanges,
+  ReviewInput,
+  ReviewPage,
+} from '../review-store.ts';
 import type { ReviewStorage } from '../storage.ts';
 import { UNIQUE_VIOLATION, errorCode, statement } from './pg-sql.ts';
 import type { PgWrites, WriteTransaction } from './pg-writes.ts';
@@ -94,31 +102,66 @@ export class PgReviewStore implements ReviewStorage {
   }
 
   change(id: number, editToken: string | undefined, changes: ReviewChanges): Promise<ChangeResult> {
-    return this.writes.run(async (tx): Promise<ChangeResult> => {
-      const denied = await authorize(tx, id, editToken);
-      if (denied) return denied;
-      const { name, rating, comments } = changes;
-      const nothingToChange = name === undefined && rating === undefined && comments === undefined;
-      // A PUT that changes nothing must not move updatedAt: it is not a change.
-      const { rows } = await tx.client.query<ReviewRow>(
-        nothingToChange
-          ? selectById(id)
-          : update(id, name ?? null, rating ?? null, comments ?? null, tx.now(), tx.nextSeq()),
-      );
-      return rows[0] ? { outcome: 'done', review: toClassicReview(rows[0]) } : { outcome: 'not-found' };
-    });
+    return this.writes.run((tx) => this.changeIn(tx, id, editToken, changes));
   }
 
   delete(id: number, editToken: string | undefined): Promise<ChangeResult> {
-    return this.writes.run(async (tx): Promise<ChangeResult> => {
-      const denied = await authorize(tx, id, editToken);
-      if (denied) return denied;
-      const { rows } = await tx.client.query<ReviewRow>(remove(id));
-      const row = rows[0];
-      if (!row) return { outcome: 'not-found' };
-      await tx.client.query(insertTombstone(id, row[1], tx.nextSeq(), tx.now()));
-      return { outcome: 'done', review: toClassicReview(row) };
+    return this.writes.run((tx) => this.deleteIn(tx, id, editToken));
+  }
+
+  /**
+   * The batch in one transaction (one lock of the change sequence, one COMMIT), each item by the
+   * same code as the single write, in order: a later item sees the earlier ones. A unique
+   * violation (a client_id inserted by a writer that bypassed the lock) rolls the batch back and
+   * rejects; the client re-sends it, and the stored one is then a replay.
+   */
+  applyBatch(items: readonly BatchWrite[]): Promise<BatchOutcome[]> {
+    return this.writes.run(async (tx) => {
+      const outcomes: BatchOutcome[] = [];
+      for (const item of items) {
+        switch (item.op) {
+          case 'create':
+            outcomes.push(await this.createIn(tx, item.input));
+            break;
+          case 'edit':
+            outcomes.push(await this.changeIn(tx, item.id, item.editToken, item.changes));
+            break;
+          case 'delete':
+            outcomes.push(await this.deleteIn(tx, item.id, item.editToken));
+            break;
+        }
+      }
+      return outcomes;
     });
+  }
+
+  private async changeIn(
+    tx: WriteTransaction,
+    id: number,
+    editToken: string | undefined,
+    changes: ReviewChanges,
+  ): Promise<ChangeResult> {
+    const denied = await authorize(tx, id, editToken);
+    if (denied) return denied;
+    const { name, rating, comments } = changes;
+    const nothingToChange = name === undefined && rating === undefined && comments === undefined;
+    // A PUT that changes nothing must not move updatedAt: it is not a change.
+    const { rows } = await tx.client.query<ReviewRow>(
+      nothingToChange
+        ? selectById(id)
+        : update(id, name ?? null, rating ?? null, comments ?? null, tx.now(), tx.nextSeq()),
+    );
+    return rows[0] ? { outcome: 'done', review: toClassicReview(rows[0]) } : { outcome: 'not-found' };
+  }
+
+  private async deleteIn(tx: WriteTransaction, id: number, editToken: string | undefined): Promise<ChangeResult> {
+    const denied = await authorize(tx, id, editToken);
+    if (denied) return denied;
+    const { rows } = await tx.client.query<ReviewRow>(remove(id));
+    const row = rows[0];
+    if (!row) return { outcome: 'not-found' };
+    await tx.client.query(insertTombstone(id, row[1], tx.nextSeq(), tx.now()));
+    return { outcome: 'done', review: toClassicReview(row) };
   }
 
   private async createIn(tx: WriteTransaction, input: ReviewInput): Promise<CreateResult> {

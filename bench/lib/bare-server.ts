@@ -1,0 +1,71 @@
+/**
+ * A bare `node:http` server that answers every request with one fixed answer (status, headers,
+ * body), in a child process of its own like the real server: the yardstick for "how fast could
+ * Node send these bytes at all" (bench/server-load.ts, throughput ratio).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import { freePort, killChild, track } from './server.ts';
+import type { Scope } from './scope.ts';
+
+export interface FixedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+// Plain JavaScript for `node -e`: no loader, no framework, the same Node as the real server.
+const SCRIPT = `
+const { createServer } = require('node:http');
+const { readFileSync } = require('node:fs');
+const [file, port] = process.argv.slice(1);
+const answer = JSON.parse(readFileSync(file + '.json', 'utf8'));
+const body = readFileSync(file + '.body');
+createServer((request, response) => {
+  request.resume();
+  response.writeHead(answer.status, { ...answer.headers, 'content-length': body.length });
+  response.end(body);
+}).listen(Number(port), 'localhost', () => console.log('listening'));
+`;
+
+/** Headers Node writes by itself, or that describe one connection rather than the answer. */
+const OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+/**
+ * Requests `url` once and returns exactly what came back, compressed bytes as they are (fetch
+ * would decode them), to be sent again by the bare server.
+ */
+export function captureAnswer(url: string, requestHeaders: Record<string, string> = {}): Promise<FixedAnswer> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: requestHeaders }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value !== undefined && !OWN_HEADERS.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        resolve({ status: response.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+      });
+      response.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+export async function startBareServer(scope: Scope, dir: string, answer: FixedAnswer): Promise<{ url: string }> {
+  const file = join(dir, 'bare-answer');
+  writeFileSync(`${file}.json`, JSON.stringify({ status: answer.status, headers: answer.headers }));
+  writeFileSync(`${file}.body`, answer.body);
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['-e', SCRIPT, file, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  track(child);
+  scope.defer(`bare server :${port}`, () => killChild(child));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+  });
+  // localhost, as the real server (HOST's default): the same address family for both.
+  return { url: `http://localhost:${port}` };
+}
