@@ -14,10 +14,11 @@ import { captureAnswer, startBareServer } from './lib/bare-server.ts';
 import { type Figure, type Target, failed, figure, messageOf } from './lib/figures.ts';
 import { type Scope, sleep } from './lib/scope.ts';
 import { startServer } from './lib/server.ts';
+import { measureBackends } from './server-backends.ts';
 
 export const RAISED_LIMIT_ENV = { RATE_LIMIT_MAX: '1000000' };
 
-interface Route {
+export interface Route {
   name: string;
   method: 'GET' | 'PUT' | 'POST';
   path: string;
@@ -27,7 +28,7 @@ interface Route {
   p99Target?: Target;
 }
 
-const ROUTES: Route[] = [
+export const ROUTES: Route[] = [
   { name: 'GET /restaurants', method: 'GET', path: '/restaurants', reqTarget: { op: '>=', value: 5000 }, p99Target: { op: '<', value: 20 } },
   {
     name: 'GET /restaurants (accept-encoding: gzip, deflate, br)',
@@ -108,6 +109,9 @@ export async function measureServerLoad(
     }
     await sleep(300);
   }
+  // GET and POST on SQLite, PostgreSQL with one server and with two (server-backends.ts); 5 s
+  // each keeps the whole server measurement within its budget.
+  figures.push(...(await measureBackends(scope, { durationS: Math.min(durationS, 5), connections, warmupS, log })));
   return { figures, details: { runs, ratios, env: RAISED_LIMIT_ENV } };
 }
 
@@ -173,7 +177,7 @@ async function measureBareRatio(
   return runs;
 }
 
-function cannon(scope: Scope, url: string, route: Route, durationS: number, connections: number): Promise<Result> {
+export function cannon(scope: Scope, url: string, route: Route, durationS: number, connections: number): Promise<Result> {
   const options: Options = {
     url,
     connections,

@@ -51,14 +51,16 @@ function run(command) {
   });
 }
 
-function lastNumber(output, pattern) {
-  const matches = [...output.matchAll(pattern)];
-  return matches.length ? Number(matches.at(-1)[1]) : 0;
+function sumOfNumbers(output, pattern) {
+  return [...output.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
 }
 
-/** Node's spec reporter ends with "ℹ pass N" and "ℹ fail N". */
+/**
+ * Node's spec reporter ends each run with "ℹ pass N" and "ℹ fail N"; the server suite has two
+ * runs (SQLite, then PostgreSQL: scripts/test-server.mjs), so they add up.
+ */
 function countNodeTest(output) {
-  return { passed: lastNumber(output, /^ℹ pass (\d+)/gm), failed: lastNumber(output, /^ℹ fail (\d+)/gm) };
+  return { passed: sumOfNumbers(output, /^ℹ pass (\d+)/gm), failed: sumOfNumbers(output, /^ℹ fail (\d+)/gm) };
 }
 
 /** Karma's progress reporter: "Executed 12 of 12 (1 FAILED)". */

@@ -8,12 +8,12 @@ import type { Storage } from './storage/storage.ts';
 
 const RESTAURANT_PAGE = /^\/restaurant\/(\d{1,15})\/?$/;
 
-export function appPageExists(storage: Pick<Storage, 'restaurants'>): (path: string) => boolean {
-  return (rawPath) => {
+export function appPageExists(storage: Pick<Storage, 'restaurants'>): (path: string) => Promise<boolean> {
+  return async (rawPath) => {
     // "//restaurant/3" and "/./restaurant//3" are spellings of the same page (static.ts serves them).
     const path = rawPath.replace(/\/\.(?=\/|$)/g, '').replace(/\/{2,}/g, '/');
     if (path === '/' || path === '') return true;
     const match = RESTAURANT_PAGE.exec(path);
-    return match !== null && storage.restaurants.exists(Number(match[1]));
+    return match !== null && (await storage.restaurants.exists(Number(match[1])));
   };
 }

@@ -23,11 +23,15 @@ import { isReviewReplay, reviewRoutes } from './routes/reviews.ts';
 import { addFormats } from './schemas.ts';
 import { registerSecurityHeaders } from './security.ts';
 import { registerStaticApp } from './static.ts';
-import { openStorage } from './storage/storage.ts';
+import { openStorage } from './storage/open-storage.ts';
 
 export interface ServerOptions {
-  /** SQLite file (created with its folder if missing), or `:memory:`. */
+  /** SQLite file (created with its folder if missing), or `:memory:`; unused with databaseUrl. */
   dbFile: string;
+  /** postgres:// URL: use PostgreSQL (several servers may share it) instead of the SQLite file. */
+  databaseUrl?: string;
+  /** PostgreSQL connections this server keeps at most (default 10). */
+  pgPoolMax?: number;
   /** The built PWA; when absent or not built, only the API is served. */
   staticDir?: string;
   logLevel?: LogLevel;
@@ -118,18 +122,30 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     clientErrorHandler: answerClientError,
   });
 
-  ensureDbFolder(options.dbFile);
-  const storage = openStorage(options.dbFile, {
-    tombstoneRetentionMs: options.tombstoneRetentionMs,
-    tombstonePruneIntervalMs: options.tombstonePruneIntervalMs,
-  });
-  app.addHook('onClose', async () => storage.close());
-  const live = new LiveNotices(storage.changes.current(), {
+  if (!options.databaseUrl) ensureDbFolder(options.dbFile);
+  let storage;
+  try {
+    storage = await openStorage({
+      dbFile: options.dbFile,
+      databaseUrl: options.databaseUrl,
+      pgPoolMax: options.pgPoolMax,
+      tombstoneRetentionMs: options.tombstoneRetentionMs,
+      tombstonePruneIntervalMs: options.tombstonePruneIntervalMs,
+    });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const opened = storage;
+  app.addHook('onClose', async () => opened.close());
+  const live = new LiveNotices(await storage.changes.current(), {
     heartbeatMs: options.liveHeartbeatMs,
     maxConnections: options.liveMaxConnections,
     noticeIntervalMs: options.liveNoticeIntervalMs,
   });
-  const unsubscribe = storage.changes.subscribe((cursor) => live.publish(cursor));
+  const unsubscribe = storage.changes.subscribe((cursor, remind) =>
+    remind ? live.remind(cursor) : live.publish(cursor),
+  );
   // preClose, before Fastify waits for answers in flight: a stream never ends by itself.
   app.addHook('preClose', (done) => {
     unsubscribe();
@@ -174,8 +190,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
 }
 
-function anyOf<A extends unknown[]>(...tests: Array<(...args: A) => boolean>) {
-  return (...args: A): boolean => tests.some((test) => test(...args));
+function anyOf<A extends unknown[]>(...tests: Array<(...args: A) => Promise<boolean>>) {
+  return async (...args: A): Promise<boolean> => {
+    for (const test of tests) if (await test(...args)) return true;
+    return false;
+  };
 }
 
 /**

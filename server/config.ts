@@ -15,8 +15,12 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface ServerConfig {
   port: number;
   host: string;
-  /** Absolute path of the SQLite file, or `:memory:`. */
+  /** Absolute path of the SQLite file, or `:memory:`. Unused when databaseUrl is set. */
   dbFile: string;
+  /** postgres:// URL: PostgreSQL instead of SQLite, for several servers on one database. */
+  databaseUrl: string | undefined;
+  /** Connections each server keeps to PostgreSQL at most (PG_POOL_MAX). */
+  pgPoolMax: number;
   logLevel: LogLevel;
   /** Absolute path of the built PWA. */
   staticDir: string;
@@ -130,6 +134,11 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
   const rawDbFile = (env['DB_FILE'] ?? '').trim() || 'data/restaurant-reviews.sqlite';
   const dbFile = rawDbFile === ':memory:' ? rawDbFile : resolve(cwd, rawDbFile);
 
+  // Each server holds up to PG_POOL_MAX connections plus one for LISTEN; PostgreSQL's default
+  // max_connections (100) therefore fits several servers at the default of 10.
+  const pgPoolMax = integer('PG_POOL_MAX', 10, 1, 1000);
+  const databaseUrl = readDatabaseUrl(env['DATABASE_URL'], problems);
+
   const rawStaticDir = (env['STATIC_DIR'] ?? '').trim();
   const staticDir = rawStaticDir ? resolve(cwd, rawStaticDir) : defaultStaticDir();
 
@@ -141,6 +150,8 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
     port,
     host,
     dbFile,
+    databaseUrl,
+    pgPoolMax,
     logLevel: logLevel ?? 'info',
     staticDir,
     rateLimitMax,
@@ -154,6 +165,29 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
     liveHeartbeatMs,
     liveMaxConnections,
   };
+}
+
+/**
+ * DATABASE_URL: unset or empty means SQLite. Otherwise a postgres:// (or postgresql://) URL with a
+ * host; the message never repeats the password.
+ */
+function readDatabaseUrl(raw: string | undefined, problems: string[]): string | undefined {
+  const value = (raw ?? '').trim();
+  if (value === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || url.hostname === '') {
+    const shown = value.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+    problems.push(
+      `DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/database (got "${shown}")`,
+    );
+    return undefined;
+  }
+  return value;
 }
 
 /** Creates the database's folder; apart from `readConfig`, so reading has no side effects. */

@@ -12,8 +12,9 @@
  *
  * Order matters: the number is read BEFORE the data. Data read afterwards is at least as new as
  * the number, so an entry can be newer than its label (it is rebuilt once more, harmlessly) but
- * never older. Here nothing can even slip in between: better-sqlite3 is synchronous and a group
- * commit never yields mid-batch.
+ * never older. On SQLite nothing can even slip in between (better-sqlite3 is synchronous and a
+ * group commit never yields mid-batch); on PostgreSQL a write of another server may commit
+ * between the two reads, and the entry is then merely newer than its label.
  *
  * The bytes are those of the uncached route: the route's own serializer (its response schema)
  * makes them, so the classic contract and its quirks stay byte-identical (server test).
@@ -44,7 +45,7 @@ interface Entry {
 
 export interface ListCacheOptions {
   /** The database's newest committed change number. */
-  currentSequence: () => number;
+  currentSequence: () => Promise<number>;
   /** Bytes kept across all entries (default 64 MiB). */
   maxBytes?: number;
 }
@@ -64,8 +65,13 @@ export class ListCache {
    * Answers from the cache for `variant` (a key naming the route and every parameter that shapes
    * the answer), building the entry with `serialize` when the data changed since it was made.
    */
-  send(request: FastifyRequest, reply: FastifyReply, variant: string, serialize: () => Serialized): FastifyReply {
-    const entry = this.entryFor(variant, serialize);
+  async send(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    variant: string,
+    serialize: () => Promise<Serialized>,
+  ): Promise<FastifyReply> {
+    const entry = await this.entryFor(variant, serialize);
     const encoding = entry.identity.length < COMPRESS_THRESHOLD ? 'identity' : negotiate(request.headers['accept-encoding']);
     // Appended: CORS has already said the answer varies on Origin.
     const vary = reply.getHeader('vary');
@@ -78,9 +84,9 @@ export class ListCache {
     return reply.send(this.compressed(entry, encoding));
   }
 
-  private entryFor(variant: string, serialize: () => Serialized): Entry {
+  private async entryFor(variant: string, serialize: () => Promise<Serialized>): Promise<Entry> {
     // Read first, see above.
-    const sequence = this.options.currentSequence();
+    const sequence = await this.options.currentSequence();
     const cached = this.entries.get(variant);
     if (cached?.sequence === sequence) {
       // Most recently used goes last: Map keeps insertion order.
@@ -88,11 +94,14 @@ export class ListCache {
       this.entries.set(variant, cached);
       return cached;
     }
-    if (cached) this.forget(variant, cached);
-    const serialized = serialize();
+    const serialized = await serialize();
     const identity = typeof serialized === 'string' ? Buffer.from(serialized) : Buffer.from(serialized as ArrayBuffer);
     const hash = createHash('sha256').update(variant).digest('base64url').slice(0, 16);
     const entry: Entry = { sequence, tag: `${sequence}-${hash}`, identity, bytes: identity.length };
+    // Two requests may build one variant at once, and finish in any order: keep the newer label.
+    const current = this.entries.get(variant);
+    if (current && current.sequence > sequence) return entry;
+    if (current) this.forget(variant, current);
     this.remember(variant, entry);
     return entry;
   }

@@ -81,6 +81,16 @@ export class LiveNotices {
   }
 
   /**
+   * Tells every stream the newest cursor, whatever it was told before: this server may have
+   * missed notices (its PostgreSQL listener was reconnecting), so every client pulls once.
+   */
+  remind(cursor: number): void {
+    this.latest = Math.max(this.latest, cursor);
+    if (this.closed) return;
+    for (const stream of this.streams) this.tell(stream);
+  }
+
+  /**
    * Turns the answer into a stream. `clientCursor` is what the client says it has (0: nothing);
    * if the server has anything else, a notice goes out at once, so a client that reconnects
    * after missing notices pulls right away.

@@ -1,6 +1,7 @@
 /**
  * Entry point: read the configuration, start the server, stop it cleanly on SIGINT/SIGTERM.
  */
+import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.ts';
 import { ConfigError, readConfig } from './config.ts';
 
@@ -16,7 +17,15 @@ try {
   process.exit(1);
 }
 
-const app = await buildServer(config);
+let app: FastifyInstance;
+try {
+  app = await buildServer(config);
+} catch (error) {
+  // A database that cannot be opened or migrated (DATABASE_URL unreachable, a schema newer than
+  // this server): one clear line, no stack trace.
+  process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 try {
   await app.listen({ port: config.port, host: config.host });
 } catch (error) {

@@ -8,6 +8,11 @@
  *   creates nothing and costs one indexed read, the same as a GET, which is never limited
  *   either; refusing it could only make a client that lost its first answer retry for longer.
  *
+ * Counted per server, in this process's memory: with several servers on PostgreSQL behind a load
+ * balancer, a client may send up to (servers × max) writes per window. The limit guards against
+ * a runaway client and must never refuse a legitimate replay, so a looser bound costs nothing that
+ * matters, while counting across servers would cost a database round trip per write.
+ *
  * The limiter runs as a `preValidation` hook of the write routes, i.e. after the body has been
  * parsed (it needs client_id) but before it is validated. A body that fails to parse or is too
  * large is refused before it reaches the limiter, and costs no write either.
@@ -20,7 +25,7 @@ export interface WriteLimitOptions {
   max: number;
   windowMs: number;
   /** True when the request repeats a write the server already holds. */
-  isReplay: (request: FastifyRequest) => boolean;
+  isReplay: (request: FastifyRequest) => Promise<boolean>;
 }
 
 /** Registers the limiter and returns the hook that write routes put in `preValidation`. */

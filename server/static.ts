@@ -118,7 +118,7 @@ export async function registerStaticApp(
   app: FastifyInstance,
   staticDir: string | undefined,
   /** False for navigations to a page that does not exist (app-pages.ts): index.html, status 404. */
-  pageExists: (path: string) => boolean = () => true,
+  pageExists: (path: string) => Promise<boolean> = async () => true,
 ): Promise<void> {
   const built = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));
 
@@ -129,7 +129,8 @@ export async function registerStaticApp(
       return;
     }
     if (MAYBE_NON_CANONICAL.test(request.url) && isMissingFile(request)) {
-      answerMissing(request, reply);
+      // The page lookup may wait for the database; a failure gets the error handler's answer.
+      answerMissing(request, reply).catch((error: unknown) => reply.send(error));
       return;
     }
     done();
@@ -161,13 +162,13 @@ export async function registerStaticApp(
     return !isApiPath(path) && isNonCanonical(path);
   }
 
-  function answerMissing(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  async function answerMissing(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const path = request.url.split('?', 1)[0] ?? '/';
     // The same URL answers HTML or JSON depending on Accept.
     reply.header('vary', 'Origin, Accept');
     if (isAppNavigation(request, path)) {
       if (!built) return sendNotBuilt(reply);
-      return reply.code(pageExists(path) ? 200 : 404).sendFile('index.html');
+      return reply.code((await pageExists(path)) ? 200 : 404).sendFile('index.html');
     }
     const shownPath = path.length > 200 ? `${path.slice(0, 200)}…` : path;
     return reply.code(404).send(apiError(404, `Nothing here: ${request.method} ${shownPath}`));

@@ -8,12 +8,9 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { type RatingsQuery, errorResponses, ratingSummarySchema, ratingsQuery } from '../schemas.ts';
-import { RatingSummaries } from '../storage/rating-summaries.ts';
 import type { RouteOptions } from './restaurants.ts';
 
 export const ratingRoutes: FastifyPluginAsync<Pick<RouteOptions, 'storage'>> = async (app, { storage }) => {
-  const summaries = new RatingSummaries(storage.db);
-
   app.get<{ Querystring: RatingsQuery }>(
     '/ratings',
     {
@@ -24,7 +21,7 @@ export const ratingRoutes: FastifyPluginAsync<Pick<RouteOptions, 'storage'>> = a
     },
     async (request) => {
       const id = request.query.restaurant_id;
-      return summaries.list(id === undefined ? undefined : Number(id));
+      return storage.ratings.list(id === undefined ? undefined : Number(id));
     },
   );
 };

@@ -75,7 +75,7 @@ export const restaurantRoutes: RoutePlugin = async (
       if (!lists) return restaurants.list(filter);
       // The variant is the parsed filter, so spellings of one filter share an entry.
       const variant = `restaurants ${JSON.stringify(filter)}`;
-      return lists.send(request, reply, variant, () => reply.serialize(restaurants.list(filter)));
+      return lists.send(request, reply, variant, async () => reply.serialize(await restaurants.list(filter)));
     },
   );
 
@@ -84,7 +84,7 @@ export const restaurantRoutes: RoutePlugin = async (
     { schema: { params: idParams, response: { 200: restaurantSchema, ...errorResponses } } },
     async (request) => {
       const id = Number(request.params.id);
-      return restaurants.get(id) ?? notFound(id);
+      return (await restaurants.get(id)) ?? notFound(id);
     },
   );
 

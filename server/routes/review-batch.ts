@@ -122,14 +122,17 @@ function refused(status: number, message: string, field?: string): Result {
  * stored already (a batch re-sent after a lost answer). It writes nothing, so it is not counted.
  */
 export function isBatchReplay(storage: Storage) {
-  return (request: FastifyRequest): boolean => {
+  return async (request: FastifyRequest): Promise<boolean> => {
     if (request.method !== 'POST' || request.routeOptions.url !== REVIEW_BATCH_PATH) return false;
     // Runs before validation, so the body may be anything.
     const items = (request.body as { items?: unknown } | null | undefined)?.items;
     if (!Array.isArray(items) || items.length === 0 || items.length > REVIEW_BATCH_MAX_ITEMS) return false;
-    return items.every((item: { op?: unknown; client_id?: unknown } | null) => {
+    for (const item of items as Array<{ op?: unknown; client_id?: unknown } | null>) {
       const clientId = item?.client_id;
-      return item?.op === 'create' && typeof clientId === 'string' && clientId.length <= 64 && storage.reviews.hasClientId(clientId);
-    });
+      if (item?.op !== 'create' || typeof clientId !== 'string' || clientId.length > 64) return false;
+      // One indexed read each, stopping at the first item that is new.
+      if (!(await storage.reviews.hasClientId(clientId))) return false;
+    }
+    return true;
   };
 }

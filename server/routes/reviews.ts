@@ -65,7 +65,7 @@ export const reviewRoutes: RoutePlugin = async (
         restaurantId === undefined ? reviews.list(page) : reviews.listForRestaurant(restaurantId, page);
       if (!lists) return list();
       const variant = `reviews ${JSON.stringify({ restaurantId, ...page })}`;
-      return lists.send(request, reply, variant, () => reply.serialize(list()));
+      return lists.send(request, reply, variant, async () => reply.serialize(await list()));
     },
   );
 
@@ -74,7 +74,7 @@ export const reviewRoutes: RoutePlugin = async (
     { schema: { params: idParams, response: { 200: reviewSchema, ...errorResponses } } },
     async (request) => {
       const id = Number(request.params.id);
-      return reviews.get(id) ?? reviewNotFound(id);
+      return (await reviews.get(id)) ?? reviewNotFound(id);
     },
   );
 
@@ -154,7 +154,7 @@ export const reviewRoutes: RoutePlugin = async (
 
 /** Used by the rate limiter: is this a POST of a review the server already holds? */
 export function isReviewReplay(storage: Storage) {
-  return (request: FastifyRequest): boolean => {
+  return async (request: FastifyRequest): Promise<boolean> => {
     if (request.method !== 'POST') return false;
     // Runs before validation, so the body may be anything.
     const body = request.body as { client_id?: unknown } | null | undefined;

@@ -1,55 +1,39 @@
 /**
- * The change feed's reads (`GET /changes`), the pruning of review tombstones, and the signal
- * "something was committed up to cursor N" for the live notices.
- *
- * The guarantee: a client that pulls `after = its cursor` until `more` is false has seen every
- * committed write, each record in its latest state, and every deletion; no write can appear later
- * with a number at or below a cursor already handed out. It rests on three things:
- * - numbers follow commit order (change-sequence.ts);
- * - a page is read in one read transaction, so it is one snapshot of committed data;
- * - a cursor is only handed out for committed data: the number of the last record in a full page,
- *   or the counter itself when nothing more is there, read in the same snapshot.
- *
- * For PostgreSQL (issue #11) the interface stays; the counter row serializes the writers (see
- * change-sequence.ts), reads run in one REPEATABLE READ transaction, and `subscribe` is fed by
- * LISTEN on a dedicated connection (NOTIFY is delivered at COMMIT, so never early). The
- * alternative to serializing writers, a sequence plus handing out cursors only up to the oldest
- * transaction still in flight (pg_snapshot_xmin), allows parallel writers at the cost of cursors
- * that lag behind long transactions; the counter row is simpler and writes here are short.
+ * The SQLite change feed's reads (`GET /changes`), the pruning of review tombstones, and the
+ * signal "something was committed up to cursor N" for the live notices. The guarantee and what
+ * it rests on are in change-feed-page.ts; here one connection, the group commit and SQLite's
+ * single writer give commit order, and a deferred read transaction gives the snapshot.
  */
 import type { Database, Statement, Transaction } from 'better-sqlite3';
-import type { ChangePage } from '../../src/shared/change-feed.ts';
 import type { ChangeSequence } from './change-sequence.ts';
+import type { GroupCommit } from './group-commit.ts';
 import {
-  type ClassicRestaurant,
-  type ClassicReview,
-  RESTAURANT_COLUMNS,
-  REVIEW_COLUMNS,
-  type RestaurantRow,
-  type ReviewRow,
-  toClassicRestaurant,
-  toClassicReview,
-} from './records.ts';
+  type ClassicChangePage,
+  CommitFeed,
+  type CommitListener,
+  type Sequenced,
+  cursorIsUnservable,
+  mergeChangePage,
+  resyncPage,
+} from './change-feed-page.ts';
+import { RESTAURANT_COLUMNS, REVIEW_COLUMNS, type RestaurantRow, type ReviewRow } from './records.ts';
+import type { ChangeStorage } from './storage.ts';
 
-export type ClassicChangePage = ChangePage<ClassicRestaurant, ClassicReview>;
-
-/** Called with the newest committed cursor, after a commit. */
-export type CommitListener = (cursor: number) => void;
-
-type Sequenced<Row extends unknown[]> = [seq: number, ...row: Row];
+export type { ClassicChangePage, CommitListener };
 
 interface PruneParams {
   cutoff: number;
 }
 
-export class ChangeStore {
+export class ChangeStore implements ChangeStorage {
   private readonly selectRestaurants: Statement<[number, number], Sequenced<RestaurantRow>>;
   private readonly selectReviews: Statement<[number, number], Sequenced<ReviewRow>>;
   private readonly selectTombstones: Statement<[number, number], [seq: number, id: number]>;
   private readonly readPage: Transaction<(after: number, limit: number) => ClassicChangePage>;
   private readonly prune: Transaction<(cutoff: number) => number>;
-  private readonly listeners = new Set<CommitListener>();
-  private published: number;
+  private readonly feed: CommitFeed;
+  /** Set once the group commit exists (it needs `committed` first): later prunes go through it. */
+  private writes: GroupCommit | undefined;
 
   constructor(
     db: Database,
@@ -93,74 +77,52 @@ export class ChangeStore {
       raiseHorizon.run(through);
       return changes;
     });
-    this.published = sequence.current();
+    this.feed = new CommitFeed(sequence.current());
   }
 
-  /** The newest committed cursor. */
-  current(): number {
+  async current(): Promise<number> {
     return this.sequence.current();
   }
 
-  /** Everything committed after `after`: at most `limit` records and tombstones. */
-  changesAfter(after: number, limit: number): ClassicChangePage {
+  async changesAfter(after: number, limit: number): Promise<ClassicChangePage> {
     return this.readPage.deferred(after, limit);
   }
 
-  /** Deletes the tombstones of reviews deleted before `cutoff` (epoch ms); returns how many. */
-  pruneTombstones(cutoff: number): number {
+  /** Pruning is a write like any other: through the group commit, so it never splits a batch. */
+  writeThrough(writes: GroupCommit): void {
+    this.writes = writes;
+  }
+
+  /** At open, before the group commit runs anything. */
+  pruneTombstonesNow(cutoff: number): number {
     return this.prune.immediate(cutoff);
   }
 
-  /** `listener` hears the newest cursor after every commit that advanced it. */
+  async pruneTombstones(cutoff: number): Promise<number> {
+    if (!this.writes) return this.pruneTombstonesNow(cutoff);
+    return this.writes.run(() => this.prune(cutoff));
+  }
+
   subscribe(listener: CommitListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.feed.subscribe(listener);
   }
 
   /** Called by the group commit after each successful COMMIT. */
   committed(): void {
-    const cursor = this.sequence.current();
-    if (cursor <= this.published) return;
-    this.published = cursor;
-    for (const listener of this.listeners) listener(cursor);
+    this.feed.publish(this.sequence.current());
   }
 
   private read(after: number, limit: number): ClassicChangePage {
     const current = this.sequence.current();
-    // Below the horizon, deletions may be missing; above the counter, the cursor was handed out
-    // by another database (a reset, a restored backup). 0 means "I have nothing": always fine.
-    if ((after > 0 && after < this.sequence.prunedThrough()) || after > current) {
-      return { cursor: 0, restaurants: [], reviews: [], deletedReviews: [], more: true, resync: true };
-    }
-    const restaurantRows = this.selectRestaurants.all(after, limit + 1);
-    const reviewRows = this.selectReviews.all(after, limit + 1);
-    const tombstoneRows = this.selectTombstones.all(after, limit + 1);
-
-    const page: ClassicChangePage = { cursor: current, restaurants: [], reviews: [], deletedReviews: [], more: false };
-    // Merge the three ordered lists by number and keep the `limit` lowest.
-    let r = 0;
-    let v = 0;
-    let d = 0;
-    for (let taken = 0; ; taken++) {
-      const nextR = restaurantRows[r]?.[0] ?? Infinity;
-      const nextV = reviewRows[v]?.[0] ?? Infinity;
-      const nextD = tombstoneRows[d]?.[0] ?? Infinity;
-      const lowest = Math.min(nextR, nextV, nextD);
-      if (lowest === Infinity) break;
-      if (taken === limit) {
-        page.more = true;
-        break;
-      }
-      page.cursor = lowest;
-      if (lowest === nextR) page.restaurants.push(toClassicRestaurant(rowOf(restaurantRows[r++]!)));
-      else if (lowest === nextV) page.reviews.push(toClassicReview(rowOf(reviewRows[v++]!)));
-      else page.deletedReviews.push(tombstoneRows[d++]![1]);
-    }
-    if (!page.more) page.cursor = current;
-    return page;
+    if (cursorIsUnservable(after, current, this.sequence.prunedThrough())) return resyncPage();
+    return mergeChangePage(
+      {
+        current,
+        restaurants: this.selectRestaurants.all(after, limit + 1),
+        reviews: this.selectReviews.all(after, limit + 1),
+        tombstones: this.selectTombstones.all(after, limit + 1),
+      },
+      limit,
+    );
   }
-}
-
-function rowOf<Row extends unknown[]>(sequenced: Sequenced<Row>): Row {
-  return sequenced.slice(1) as Row;
 }

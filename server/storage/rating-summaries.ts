@@ -5,8 +5,9 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { RatingSummary } from '../../src/shared/ratings.ts';
+import type { RatingStorage } from './storage.ts';
 
-export class RatingSummaries {
+export class RatingSummaries implements RatingStorage {
   private readonly selectAll: Statement<[], RatingSummary>;
   private readonly selectOne: Statement<[number], RatingSummary>;
 
@@ -16,8 +17,7 @@ export class RatingSummaries {
     this.selectOne = db.prepare(`SELECT ${columns} FROM reviews WHERE restaurant_id = ? GROUP BY restaurant_id`);
   }
 
-  /** Every restaurant that has reviews, in id order; one restaurant's (or none) when asked. */
-  list(restaurantId?: number): RatingSummary[] {
+  async list(restaurantId?: number): Promise<RatingSummary[]> {
     if (restaurantId === undefined) return this.selectAll.all();
     return this.selectOne.all(restaurantId);
   }

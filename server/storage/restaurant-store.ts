@@ -13,6 +13,7 @@ import {
   type RestaurantRow,
   toClassicRestaurant,
 } from './records.ts';
+import type { RestaurantStorage } from './storage.ts';
 
 export interface RestaurantFilter {
   isFavorite?: boolean;
@@ -54,7 +55,7 @@ export type FavoriteResult =
   | { outcome: FavoriteWishOutcome; restaurant: ClassicRestaurant }
   | { outcome: 'not-found' };
 
-export class RestaurantStore {
+export class RestaurantStore implements RestaurantStorage {
   private readonly selectFiltered: Statement<FilterParams, RestaurantRow>;
   private readonly selectChangedSince: Statement<ChangedSinceParams, RestaurantRow>;
   private readonly selectById: Statement<[number], RestaurantRow>;
@@ -109,7 +110,7 @@ export class RestaurantStore {
       .pluck();
   }
 
-  list(filter: RestaurantFilter = {}): ClassicRestaurant[] {
+  async list(filter: RestaurantFilter = {}): Promise<ClassicRestaurant[]> {
     const params: FilterParams = {
       is_favorite: filter.isFavorite === undefined ? null : filter.isFavorite ? 1 : 0,
       neighborhood: filter.neighborhood ?? null,
@@ -125,12 +126,12 @@ export class RestaurantStore {
     return rows.map(toClassicRestaurant);
   }
 
-  get(id: number): ClassicRestaurant | undefined {
+  async get(id: number): Promise<ClassicRestaurant | undefined> {
     const row = this.selectById.get(id);
     return row && toClassicRestaurant(row);
   }
 
-  exists(id: number): boolean {
+  async exists(id: number): Promise<boolean> {
     return this.selectExists.get(id) === 1;
   }
 

@@ -12,6 +12,7 @@ import type { ChangeSequence } from './change-sequence.ts';
 import type { WriteClock } from './clock.ts';
 import type { GroupCommit } from './group-commit.ts';
 import { type ClassicReview, REVIEW_COLUMNS, type ReviewRow, toClassicReview } from './records.ts';
+import type { ReviewStorage } from './storage.ts';
 
 export interface ReviewPage {
   limit?: number;
@@ -79,7 +80,7 @@ interface TombstoneParams {
   now: number;
 }
 
-export class ReviewStore {
+export class ReviewStore implements ReviewStorage {
   private readonly selectAll: Statement<[number, number], ReviewRow>;
   private readonly selectByRestaurant: Statement<[number, number, number], ReviewRow>;
   private readonly selectById: Statement<[number], ReviewRow>;
@@ -156,23 +157,22 @@ export class ReviewStore {
     );
   }
 
-  list(page: ReviewPage = {}): ClassicReview[] {
+  async list(page: ReviewPage = {}): Promise<ClassicReview[]> {
     return this.selectAll.all(page.limit ?? -1, page.skip ?? 0).map(toClassicReview);
   }
 
-  listForRestaurant(restaurantId: number, page: ReviewPage = {}): ClassicReview[] {
+  async listForRestaurant(restaurantId: number, page: ReviewPage = {}): Promise<ClassicReview[]> {
     return this.selectByRestaurant
       .all(restaurantId, page.limit ?? -1, page.skip ?? 0)
       .map(toClassicReview);
   }
 
-  get(id: number): ClassicReview | undefined {
+  async get(id: number): Promise<ClassicReview | undefined> {
     const row = this.selectById.get(id);
     return row && toClassicReview(row);
   }
 
-  /** Cheap check used before rate limiting, so a replay is never refused (see rate-limit.ts). */
-  hasClientId(clientId: string): boolean {
+  async hasClientId(clientId: string): Promise<boolean> {
     return this.selectClientIdExists.get(clientId) === 1;
   }
 

@@ -1,21 +1,79 @@
 /**
- * The server's whole persistence layer behind one object: open it, use the two stores, close it.
+ * The server's whole persistence layer behind one asynchronous interface, implemented twice:
+ * embedded SQLite (the default, `sqlite-storage.ts`) and PostgreSQL for several servers on one
+ * database (`postgres/pg-storage.ts`, selected by DATABASE_URL). Routes only ever see `Storage`,
+ * and `server/test/storage-conformance.test.ts` holds both backends to the same behaviour.
+ *
+ * Every write resolves only once its transaction is durably committed (SQLite: group commit with
+ * synchronous=FULL; PostgreSQL: COMMIT with synchronous_commit on), so a route that answers when
+ * the promise resolves never acknowledges a write that could still be lost.
  */
-import type { Database } from 'better-sqlite3';
-import { ChangeSequence } from './change-sequence.ts';
-import { ChangeStore } from './change-store.ts';
-import { WriteClock } from './clock.ts';
-import { openDatabase } from './database.ts';
-import { GroupCommit } from './group-commit.ts';
-import { RestaurantStore } from './restaurant-store.ts';
-import { ReviewStore } from './review-store.ts';
+import type { RatingSummary } from '../../src/shared/ratings.ts';
+import type { ClassicChangePage, CommitListener } from './change-feed-page.ts';
+import type { ClassicRestaurant, ClassicReview } from './records.ts';
+import type { FavoriteResult, RestaurantFilter } from './restaurant-store.ts';
+import type {
+  BatchOutcome,
+  BatchWrite,
+  ChangeResult,
+  CreateResult,
+  ReviewChanges,
+  ReviewInput,
+  ReviewPage,
+} from './review-store.ts';
+
+export interface RestaurantStorage {
+  list(filter?: RestaurantFilter): Promise<ClassicRestaurant[]>;
+  get(id: number): Promise<ClassicRestaurant | undefined>;
+  exists(id: number): Promise<boolean>;
+  /** The later wish wins (restaurant-store.ts says how). */
+  setFavorite(id: number, isFavorite: boolean, wishedAt?: number): Promise<FavoriteResult>;
+}
+
+export interface ReviewStorage {
+  list(page?: ReviewPage): Promise<ClassicReview[]>;
+  listForRestaurant(restaurantId: number, page?: ReviewPage): Promise<ClassicReview[]>;
+  get(id: number): Promise<ClassicReview | undefined>;
+  /** Cheap check used before rate limiting, so a replay is never refused (see rate-limit.ts). */
+  hasClientId(clientId: string): Promise<boolean>;
+  /** Idempotent by client_id: a second create with one client_id writes nothing. */
+  create(input: ReviewInput): Promise<CreateResult>;
+  change(id: number, editToken: string | undefined, changes: ReviewChanges): Promise<ChangeResult>;
+  delete(id: number, editToken: string | undefined): Promise<ChangeResult>;
+  /**
+   * Many writes (POST /reviews/batch) in ONE transaction, in order, each exactly as the single
+   * write would be; refused items write nothing; an unexpected error rolls back all of them.
+   */
+  applyBatch(items: readonly BatchWrite[]): Promise<BatchOutcome[]>;
+}
+
+export interface ChangeStorage {
+  /** The newest committed cursor. */
+  current(): Promise<number>;
+  /** Everything committed after `after`: at most `limit` records and tombstones, one snapshot. */
+  changesAfter(after: number, limit: number): Promise<ClassicChangePage>;
+  /** Deletes the tombstones of reviews deleted before `cutoff` (epoch ms); returns how many. */
+  pruneTombstones(cutoff: number): Promise<number>;
+  /**
+   * `listener` hears the newest cursor after every commit that advanced it: this server's and,
+   * on PostgreSQL, every other server's.
+   */
+  subscribe(listener: CommitListener): () => void;
+}
+
+export interface RatingStorage {
+  /** Every restaurant that has reviews, in id order; one restaurant's (or none) when asked. */
+  list(restaurantId?: number): Promise<RatingSummary[]>;
+}
 
 export interface Storage {
-  readonly db: Database;
-  readonly restaurants: RestaurantStore;
-  readonly reviews: ReviewStore;
-  readonly changes: ChangeStore;
-  close(): void;
+  readonly backend: 'sqlite' | 'postgres';
+  readonly restaurants: RestaurantStorage;
+  readonly reviews: ReviewStorage;
+  readonly changes: ChangeStorage;
+  readonly ratings: RatingStorage;
+  /** Commits what is queued, then closes the database (or the pool and its listener). */
+  close(): Promise<void>;
 }
 
 export interface StorageOptions {
@@ -26,44 +84,16 @@ export interface StorageOptions {
 }
 
 export const DEFAULT_TOMBSTONE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const DEFAULT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
-export function openStorage(file: string, options: StorageOptions = {}): Storage {
-  const db = openDatabase(file);
-  const newest = db
-    .prepare<[], number>(
-      `SELECT max(coalesce((SELECT max(updated_at) FROM restaurants), 0),
-                  coalesce((SELECT max(updated_at) FROM reviews), 0))`,
-    )
-    .pluck()
-    .get();
-  const clock = new WriteClock(newest ?? 0);
-  const sequence = new ChangeSequence(db);
-  const changes = new ChangeStore(db, sequence);
-  const writes = new GroupCommit(db, () => changes.committed());
-
+/**
+ * Prunes old tombstones now and then every interval; returns the function that stops it. A failed
+ * prune (disk full, database unreachable) is retried at the next interval: the tombstones stay.
+ */
+export function scheduleTombstonePruning(changes: ChangeStorage, options: StorageOptions): () => void {
   const retentionMs = options.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS;
-  // Pruning is a write like any other: through the group commit, so it never splits a batch.
-  const pruneTombstones = () => writes.run(() => changes.pruneTombstones(Date.now() - retentionMs));
-  changes.pruneTombstones(Date.now() - retentionMs);
-  const pruneTimer = setInterval(() => {
-    pruneTombstones().catch(() => {
-      // A failed prune (disk full) is retried at the next interval; the tombstones just stay.
-    });
-  }, options.tombstonePruneIntervalMs ?? 60 * 60 * 1000);
-  pruneTimer.unref();
-
-  return {
-    db,
-    restaurants: new RestaurantStore(db, clock, writes, sequence),
-    reviews: new ReviewStore(db, clock, writes, sequence),
-    changes,
-    close() {
-      clearInterval(pruneTimer);
-      if (!db.open) return;
-      writes.flush();
-      // Closing the last connection checkpoints the WAL into the main file and removes it, so a
-      // stopped server leaves one self-contained file behind.
-      db.close();
-    },
-  };
+  const prune = () => changes.pruneTombstones(Date.now() - retentionMs).catch(() => 0);
+  const timer = setInterval(prune, options.tombstonePruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }

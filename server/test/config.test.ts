@@ -39,6 +39,8 @@ describe('configuration', () => {
         TOMBSTONE_RETENTION_DAYS: '7',
         LIVE_HEARTBEAT_MS: '5000',
         LIVE_MAX_CONNECTIONS: '0',
+        DATABASE_URL: 'postgres://rr:secret@db.internal:5432/reviews',
+        PG_POOL_MAX: '20',
       },
       '/srv/rr',
     );
@@ -46,6 +48,8 @@ describe('configuration', () => {
       port: 0,
       host: '0.0.0.0',
       dbFile: '/srv/rr/tmp/x.sqlite',
+      databaseUrl: 'postgres://rr:secret@db.internal:5432/reviews',
+      pgPoolMax: 20,
       logLevel: 'silent',
       staticDir: '/srv/rr/build/www',
       rateLimitMax: 5,
@@ -92,10 +96,19 @@ describe('configuration', () => {
       ['TOMBSTONE_RETENTION_DAYS', '0', /TOMBSTONE_RETENTION_DAYS must be an integer from 1 to 36500/],
       ['LIVE_HEARTBEAT_MS', '10', /LIVE_HEARTBEAT_MS must be an integer from 1000 to 300000/],
       ['LIVE_MAX_CONNECTIONS', 'many', /LIVE_MAX_CONNECTIONS must be an integer from 0/],
+      ['DATABASE_URL', 'mysql://db/reviews', /DATABASE_URL must be a PostgreSQL URL .* \(got "mysql:\/\/db\/reviews"\)/],
+      ['DATABASE_URL', 'postgres://', /DATABASE_URL must be a PostgreSQL URL/],
+      ['DATABASE_URL', 'db.internal:5432', /DATABASE_URL must be a PostgreSQL URL/],
+      ['PG_POOL_MAX', '0', /PG_POOL_MAX must be an integer from 1 to 1000 \(got "0"\)/],
     ];
     for (const [name, value, message] of bad) {
       assert.throws(() => readConfig({ [name]: value }), message, `${name}=${value}`);
     }
+    // A bad DATABASE_URL is named without repeating its password.
+    assert.throws(
+      () => readConfig({ DATABASE_URL: 'mysql://rr:hunter2@db/reviews' }),
+      (error: Error) => /DATABASE_URL/.test(error.message) && !error.message.includes('hunter2'),
+    );
   });
 
   it('normalizes API_BASE_URL: empty means the own origin, else an absolute URL without trailing slash', () => {

@@ -17,12 +17,12 @@ await warmUp.close();
 const lines = createInterface({ input: process.stdin });
 lines.once('line', (line) => {
   lines.close();
-  void start(JSON.parse(line) as { dbFile: string });
+  void start(JSON.parse(line) as { dbFile: string; databaseUrl?: string });
 });
 
-async function start({ dbFile }: { dbFile: string }): Promise<void> {
+async function start({ dbFile, databaseUrl }: { dbFile: string; databaseUrl?: string }): Promise<void> {
   // The burst comes from one address; the write limit is not what this test is about.
-  const app = await buildServer({ dbFile, logLevel: 'silent', rateLimitMax: 1_000_000_000 });
+  const app = await buildServer({ dbFile, databaseUrl, logLevel: 'silent', rateLimitMax: 1_000_000_000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   process.stdout.write(`listening on http://127.0.0.1:${port}\n`);

@@ -1,6 +1,7 @@
 /**
- * Shared by the server tests: a real server on a free port over a temporary SQLite file, and a
- * small fetch wrapper. Not a test file itself (the runner's glob is *.test.ts).
+ * Shared by the server tests: a real server on a free port over a temporary SQLite file, or, in
+ * the PostgreSQL run, a fresh database of the test cluster (test-database.ts), and a small fetch
+ * wrapper. Not a test file itself (the runner's glob is *.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -10,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { changeFeedPaths } from '../../src/shared/change-feed.ts';
 import { buildServer, type ServerOptions } from '../app.ts';
 import type { ClassicChangePage } from '../storage/change-store.ts';
+import { PG_ADMIN_URL, dropTestDatabase, testDatabaseUrl } from './test-database.ts';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -33,7 +35,10 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   const ownsDir = options.dbFile === undefined;
   const dir = ownsDir ? makeTempDir() : dirname(options.dbFile ?? '');
   const dbFile = options.dbFile ?? join(dir, 'db.sqlite');
-  const app = await buildServer({ logLevel: 'silent', ...options, dbFile });
+  // In the PostgreSQL run, "this file" is the cluster's database named after it.
+  const ownDatabase = options.databaseUrl === undefined && PG_ADMIN_URL !== undefined;
+  const databaseUrl = ownDatabase ? await testDatabaseUrl(dbFile) : options.databaseUrl;
+  const app = await buildServer({ logLevel: 'silent', ...options, dbFile, databaseUrl });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
@@ -48,6 +53,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       stopped = true;
       await app.close();
       if (ownsDir) removeDir(dir);
+      if (ownsDir && ownDatabase) await dropTestDatabase(dbFile);
     },
   };
 }

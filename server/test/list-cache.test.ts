@@ -181,10 +181,10 @@ describe('ListCache', () => {
   it('serializes once per change of the sequence, and compresses once per encoding', async () => {
     let sequence = 1;
     let serialized = 0;
-    const lists = new ListCache({ currentSequence: () => sequence });
+    const lists = new ListCache({ currentSequence: async () => sequence });
     const app = Fastify();
     app.get('/list', (request, reply) =>
-      lists.send(request, reply, 'list', () => {
+      lists.send(request, reply, 'list', async () => {
         serialized++;
         return JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ i, sequence })));
       }),
@@ -203,10 +203,10 @@ describe('ListCache', () => {
 
   it('keeps its memory bounded, the least recently used out first', async () => {
     let serialized = 0;
-    const lists = new ListCache({ currentSequence: () => 1, maxBytes: 3000 });
+    const lists = new ListCache({ currentSequence: async () => 1, maxBytes: 3000 });
     const app = Fastify();
     app.get('/list/:n', (request, reply) =>
-      lists.send(request, reply, (request.params as { n: string }).n, () => {
+      lists.send(request, reply, (request.params as { n: string }).n, async () => {
         serialized++;
         return 'x'.repeat(1000);
       }),

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { generateLargeDataSet } from '../seed-large.ts';
 import { WriteClock } from '../storage/clock.ts';
 import { SCHEMA_VERSION } from '../storage/migrations.ts';
-import { openStorage } from '../storage/storage.ts';
+import { openSqliteStorage } from '../storage/sqlite-storage.ts';
 import { ISO_DATE, call, makeTempDir, removeDir, review, startServer } from './helpers.ts';
 
 describe('persistence', () => {
@@ -48,7 +48,7 @@ describe('persistence', () => {
   });
 
   it('opens SQLite in WAL mode with synchronous=FULL and foreign keys on, at the latest schema', () => {
-    const storage = openStorage(join(dir, 'pragmas.sqlite'));
+    const storage = openSqliteStorage(join(dir, 'pragmas.sqlite'));
     try {
       assert.equal(storage.db.pragma('journal_mode', { simple: true }), 'wal');
       assert.equal(storage.db.pragma('synchronous', { simple: true }), 2, 'FULL');
@@ -61,7 +61,7 @@ describe('persistence', () => {
   });
 
   it('uses the indexes the hot queries need', () => {
-    const storage = openStorage(join(dir, 'plans.sqlite'));
+    const storage = openSqliteStorage(join(dir, 'plans.sqlite'));
     try {
       const plan = (sql: string) =>
         storage.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all().map((row) => (row as { detail: string }).detail).join(' | ');
@@ -82,11 +82,11 @@ describe('persistence', () => {
     const db = new Database(file);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    assert.throws(() => openStorage(file), /schema version \d+, newer than this server's/);
+    assert.throws(() => openSqliteStorage(file), /schema version \d+, newer than this server's/);
   });
 
   it('refuses a review for a missing restaurant at the database level too', () => {
-    const storage = openStorage(join(dir, 'fk.sqlite'));
+    const storage = openSqliteStorage(join(dir, 'fk.sqlite'));
     try {
       assert.throws(
         () =>
@@ -163,9 +163,9 @@ describe('seed:large', () => {
     }
   });
 
-  it('refuses to replace a database it did not make', () => {
+  it('refuses to replace a database it did not make', async () => {
     const file = join(dir, 'precious.sqlite');
-    openStorage(file).close();
+    await openSqliteStorage(file).close();
     assert.throws(() => generateLargeDataSet(file, { restaurants: 1, reviews: 1 }), /not made by seed:large/);
     assert.equal(dump(file).includes('Mission Chinese Food'), true);
   });

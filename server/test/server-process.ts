@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleServer } from '../../scripts/server-bundle.mjs';
 import { removeDir } from './helpers.ts';
+import { PG_ADMIN_URL, testDatabaseUrl } from './test-database.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -110,7 +111,9 @@ export async function warmLauncher(spares = 2): Promise<Launcher> {
       const child = waiting.shift() ?? spawnSpare();
       waiting.push(spawnSpare());
       const url = listeningUrl(child);
-      child.stdin?.end(`${JSON.stringify({ dbFile })}\n`);
+      // In the PostgreSQL run, "this file" is the cluster's database named after it.
+      const databaseUrl = PG_ADMIN_URL ? await testDatabaseUrl(dbFile) : undefined;
+      child.stdin?.end(`${JSON.stringify({ dbFile, databaseUrl })}\n`);
       return { url: await url, pid: child.pid ?? -1, kill: () => killAndWait(child), stop: () => stopAndWait(child) };
     },
     async close() {
