@@ -38,6 +38,10 @@ test.describe('offline writes through Background Sync', () => {
     await page.getByRole('link', { name: 'Restaurant Reviews' }).click();
     await toggleFavorite(page, 'Emily', true);
     await expect(syncStatus(page)).toContainText('2 changes waiting to sync');
+    // The heart says its state is this device's wish, not yet the server's.
+    const emily = page.getByRole('button', { name: 'Favorite Emily', exact: true });
+    await expect(emily.getByText('Waiting to sync')).toBeVisible();
+    await expect(emily).toHaveAccessibleDescription('Waiting to sync');
 
     // Both wait in IndexedDB, and the server has heard of neither.
     expect(await readStore(page, 'offline-favorites')).toEqual([
@@ -54,6 +58,7 @@ test.describe('offline writes through Background Sync', () => {
     await expect.poll(() => readStore(page, 'offline-reviews')).toEqual([]);
     await expect.poll(() => readStore(page, 'offline-favorites')).toEqual([]);
     await expect(syncStatus(page)).not.toContainText('waiting');
+    await expect(emily.getByText('Waiting to sync')).toHaveCount(0);
     await page.getByRole('link', { name: 'Kang Ho Dong Baekjeong' }).click();
     await expect(page.getByText('Offline Olivia')).toBeVisible();
     await expect(page.getByText('Pending sync')).toHaveCount(0);
@@ -226,9 +231,10 @@ test.describe('offline writes through Background Sync', () => {
     context,
     api,
   }) => {
+    // PUTs the server answered (a try that fails before reaching the network is tried again).
     const puts: string[] = [];
-    context.on('request', (request) => {
-      if (request.method() === 'PUT') puts.push(request.url());
+    context.on('response', (response) => {
+      if (response.request().method() === 'PUT') puts.push(response.url());
     });
     await page.goto('/');
     await waitForOfflineReady(page);

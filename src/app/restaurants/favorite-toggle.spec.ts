@@ -39,6 +39,20 @@ describe('FavoriteToggle', () => {
     resolveWrite();
   });
 
+  it('says when its state is a wish still waiting to sync, and describes the button with it', async () => {
+    expect(button().textContent).not.toContain('Waiting to sync');
+    fixture.componentRef.setInput('sync', 'pending');
+    await fixture.whenStable();
+    const waiting = button().querySelector('.favorite-waiting')!;
+    expect(waiting.textContent).toBe('Waiting to sync');
+    expect(button().getAttribute('aria-describedby')).toBe(waiting.id);
+    expect(button().getAttribute('aria-label')).withContext('the name stays').toBe('Favorite Emily');
+    fixture.componentRef.setInput('sync', 'synced');
+    await fixture.whenStable();
+    expect(button().querySelector('.favorite-waiting')).toBeNull();
+    expect(button().hasAttribute('aria-describedby')).toBeFalse();
+  });
+
   it('keeps the same name in both states', () => {
     button().click();
     fixture.detectChanges();

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, input, linkedSignal } from '@angular/core';
+import type { SyncState } from '../../shared/pending-view';
 import { Toaster } from '../core/toaster';
 import { RestaurantData } from './restaurant-data';
 
@@ -6,6 +7,10 @@ import { RestaurantData } from './restaurant-data';
  * One heart button for cards and the restaurant page. Its name stays "Favorite <name>" in both
  * states; `aria-pressed` carries the state, so a screen reader says "Favorite Emily, toggle
  * button, pressed".
+ *
+ * A wish still waiting for the server says so, next to the heart and in the button's description:
+ * what the person sees is the server's state plus their own pending change, and which is which.
+ * (A wish the server refused is listed, with Retry and Discard, in the "Not sent" banner.)
  */
 @Component({
   selector: 'app-favorite-toggle',
@@ -16,6 +21,7 @@ import { RestaurantData } from './restaurant-data';
       class="favorite-toggle"
       [attr.aria-pressed]="pressed()"
       [attr.aria-label]="'Favorite ' + name()"
+      [attr.aria-describedby]="sync() === 'pending' ? waitingId : null"
       (click)="toggle()"
     >
       <svg class="heart" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
@@ -24,6 +30,9 @@ import { RestaurantData } from './restaurant-data';
         />
       </svg>
       <span aria-hidden="true">Favorite</span>
+      @if (sync() === 'pending') {
+        <span class="favorite-waiting" [id]="waitingId">Waiting to sync</span>
+      }
     </button>
   `,
   styles: `
@@ -40,6 +49,13 @@ import { RestaurantData } from './restaurant-data';
       font: inherit;
       font-weight: 600;
       cursor: pointer;
+    }
+    .favorite-waiting {
+      padding-left: 0.4rem;
+      border-left: 1px solid var(--border-strong);
+      color: var(--text-muted);
+      font-size: 0.8rem;
+      font-weight: normal;
     }
     .favorite-toggle:hover {
       border-color: var(--accent);
@@ -70,6 +86,11 @@ export class FavoriteToggle {
   readonly restaurantId = input.required<number>();
   readonly name = input.required<string>();
   readonly favorite = input.required<boolean>();
+  /** Whether `favorite` is the server's, or this device's wish still waiting to be sent. */
+  readonly sync = input<SyncState>('synced');
+
+  private static next = 0;
+  protected readonly waitingId = `favorite-waiting-${FavoriteToggle.next++}`;
 
   private readonly data = inject(RestaurantData);
   private readonly toaster = inject(Toaster);

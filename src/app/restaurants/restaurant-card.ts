@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { Restaurant } from '../../shared/api';
+import type { RestaurantView } from '../../shared/pending-view';
 import { RatingSummary } from '../ratings/rating-summary';
 import { FavoriteToggle } from './favorite-toggle';
 import { ART_HEIGHT, ART_WIDTH, artAlt, artFor, artHue } from './restaurant-art';
@@ -38,6 +39,7 @@ import { ART_HEIGHT, ART_WIDTH, artAlt, artFor, artHue } from './restaurant-art'
           [restaurantId]="restaurant().id"
           [name]="restaurant().name"
           [favorite]="restaurant().is_favorite"
+          [sync]="restaurant().favoriteSync ?? 'synced'"
         />
       </div>
     </article>
@@ -45,7 +47,7 @@ import { ART_HEIGHT, ART_WIDTH, artAlt, artFor, artHue } from './restaurant-art'
   styleUrl: './restaurant-card.css',
 })
 export class RestaurantCard {
-  readonly restaurant = input.required<Restaurant>();
+  readonly restaurant = input.required<Restaurant & Partial<Pick<RestaurantView, 'favoriteSync'>>>();
   /** The first cards are above the fold: load their art at once for a fast largest paint. */
   readonly eager = input(false);
   readonly priority = input(false);
