@@ -6,7 +6,7 @@
  * queued against B still reaches B after the setting changes to C. Finally, the same against a
  * server that behaves like the original stage-3 one.
  */
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page, Request } from '@playwright/test';
 import { watchCspViolations } from './csp';
 import { ServerApi, test as base, expect, readStore, waitForOfflineReady } from './fixtures';
 import { ServerProcess } from './server';
@@ -63,20 +63,31 @@ async function postReview(server: ServerProcess, restaurantId: number, name: str
  */
 function apiRequests(context: BrowserContext): {
   to(server: ServerProcess, method?: string): string[];
-  /** "METHOD path by worker|page" for one server. */
+  /**
+   * "METHOD path by worker|page" for one server, of the requests it answered. (A replay that
+   * could not reach a server that was down is tried again a moment later: such tries reached
+   * nobody, so they are not counted here; `to` counts every request made.)
+   */
   sentBy(server: ServerProcess, method: string): string[];
 } {
-  const seen: Array<{ origin: string; method: string; path: string; by: 'worker' | 'page' }> = [];
+  const seen: Array<{ origin: string; method: string; path: string; by: 'worker' | 'page'; answered: boolean }> = [];
+  const entries = new Map<Request, (typeof seen)[number]>();
   context.on('request', (request) => {
     const url = new URL(request.url());
     if (!/^\/(restaurants|reviews)(\/|$)/.test(url.pathname)) return;
-    seen.push({ origin: url.origin, method: request.method(), path: url.pathname, by: request.serviceWorker() ? 'worker' : 'page' });
+    const entry = { origin: url.origin, method: request.method(), path: url.pathname, by: request.serviceWorker() ? ('worker' as const) : ('page' as const), answered: false };
+    seen.push(entry);
+    entries.set(request, entry);
+  });
+  context.on('response', (response) => {
+    const entry = entries.get(response.request());
+    if (entry) entry.answered = true;
   });
   const on = (server: ServerProcess, method?: string) =>
     seen.filter((r) => (r.origin === server.url || r.origin === apiUrl(server)) && (!method || r.method === method));
   return {
     to: (server, method) => on(server, method).map((r) => `${r.method} ${r.path}`),
-    sentBy: (server, method) => on(server, method).map((r) => `${r.method} ${r.path} by ${r.by}`),
+    sentBy: (server, method) => on(server, method).filter((r) => r.answered).map((r) => `${r.method} ${r.path} by ${r.by}`),
   };
 }
 

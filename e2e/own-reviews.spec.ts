@@ -27,9 +27,10 @@ test.describe('a person edits and deletes their own reviews', () => {
   });
 
   test('offline: an edit of a review not yet sent just changes the queued record', async ({ page, context, api }) => {
+    // Requests the server answered (a try that fails before reaching the network is tried again).
     const methods: string[] = [];
-    context.on('request', (request) => {
-      if (request.url().includes('/reviews')) methods.push(request.method());
+    context.on('response', (response) => {
+      if (response.url().includes('/reviews')) methods.push(response.request().method());
     });
     await page.goto('/restaurant/3');
     await waitForOfflineReady(page);

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { REVIEW_BATCH_PATH } from '../src/shared/review-batch';
 import { writeReview } from './sync-helpers';
 
 /** Issue #12, point 7: the restaurant page. */
@@ -52,4 +53,40 @@ test('a closed restaurant says when it opens', async ({ page }) => {
   await page.clock.setFixedTime(new Date(2024, 5, 10, 9, 0));
   await page.goto('/restaurant/1');
   await expect(page.locator('.hero-open')).toHaveText('Closed · opens 5:30 pm');
+});
+
+test('a restaurant with many reviews draws the first 20, and "Show more" adds the next ones and moves focus to them', async ({
+  page,
+  server,
+  api,
+}) => {
+  const items = Array.from({ length: 45 }, (_, i) => ({
+    op: 'create',
+    restaurant_id: 6,
+    name: `Many ${i + 1}`,
+    rating: (i % 5) + 1,
+    comments: `One of many reviews, number ${i + 1}.`,
+    client_id: crypto.randomUUID(),
+  }));
+  const response = await fetch(`${server.url}${REVIEW_BATCH_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items }),
+  });
+  expect(response.status).toBe(200);
+  const total = (await api.reviewsOf(6)).length;
+  expect(total).toBeGreaterThan(40);
+
+  await page.goto('/restaurant/6');
+  const cards = page.locator('[data-review]');
+  await expect(cards).toHaveCount(20);
+  const more = page.getByRole('button', { name: /^Show 20 more reviews/ });
+  await expect(more).toContainText(`(${total - 20} not shown yet)`);
+  await more.click();
+  await expect(cards).toHaveCount(40);
+  // Reading goes on at the first review just drawn.
+  await expect(cards.nth(20)).toBeFocused();
+  await page.getByRole('button', { name: `Show ${total - 40} more reviews` }).click();
+  await expect(cards).toHaveCount(total);
+  await expect(page.getByRole('button', { name: /^Show \d+ more/ })).toHaveCount(0);
 });

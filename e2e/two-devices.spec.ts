@@ -6,7 +6,9 @@
  * and the device that lost says so; several tabs of one browser hold one live connection.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { expect, readStore, test, testThroughProxy, waitForOfflineReady } from './fixtures';
+import { DB_NAME } from '../src/shared/db-schema';
+import { KEPT_NOTICES_META_KEY } from '../src/shared/sync-protocol';
+import { type ServerApi, expect, readStore, test, testThroughProxy, waitForOfflineReady } from './fixtures';
 import { syncStatus, toggleFavorite, writeReview } from './sync-helpers';
 
 const KANG = { id: 3, name: 'Kang Ho Dong Baekjeong' };
@@ -30,7 +32,9 @@ function favoriteButton(page: Page, name: string) {
 
 /**
  * Device A on Katz's page, ready for offline, then offline. Returns the favorite PUTs A (its page
- * or its worker) sends from then on.
+ * or its worker) sends from then on that the server answered. (Right after going online a first
+ * try can fail before it reaches the network, and is tried again a second later: that try
+ * reached nobody.)
  */
 async function offlineOnKatz(a: Page, context: BrowserContext): Promise<string[]> {
   await a.goto(`/restaurant/${KATZ.id}`);
@@ -38,17 +42,34 @@ async function offlineOnKatz(a: Page, context: BrowserContext): Promise<string[]
   await waitForOfflineReady(a);
   await context.setOffline(true);
   const puts: string[] = [];
-  context.on('request', (request) => {
+  context.on('response', (response) => {
+    const request = response.request();
     if (request.method() === 'PUT' && request.url().includes(`/restaurants/${KATZ.id}/`)) puts.push(request.url());
   });
   return puts;
 }
 
-/** Waits until this device's outbox is empty: everything it queued reached the server. */
+/**
+ * Waits until this device's outbox is empty: everything it queued reached the server. A replay
+ * that cannot reach the server just after a reconnect is tried again after 1, 3 and 9 s
+ * (QUICK_RETRIES_MS), so allow for all of them.
+ */
 async function expectDelivered(page: Page): Promise<void> {
   await expect.poll(async () => (await readStore(page, 'offline-reviews')).length + (await readStore(page, 'offline-favorites')).length, {
-    timeout: 15_000,
+    timeout: 25_000,
   }).toBe(0);
+}
+
+/** Device B makes Katz's a favorite, then takes it back: the server's last change is B's "no". */
+async function favoriteThenNotOnB(browser: Browser, baseURL: string, api: ServerApi): Promise<{ context: BrowserContext; page: Page }> {
+  const b = await device(browser, baseURL);
+  await b.page.goto(`/restaurant/${KATZ.id}`);
+  await toggleFavorite(b.page, KATZ.name, true);
+  await expect.poll(() => api.isFavorite(KATZ.id)).toBe(true);
+  await toggleFavorite(b.page, KATZ.name, false);
+  await expect.poll(() => api.isFavorite(KATZ.id)).toBe(false);
+  await expectDelivered(b.page);
+  return b;
 }
 
 test.describe('two devices on one server', () => {
@@ -151,13 +172,7 @@ test.describe('two devices on one server', () => {
     await toggleFavorite(a, KATZ.name, true);
 
     // Later, on B: a favorite, then taken back. The server's last change is B's "no".
-    const b = await device(browser, server.url);
-    await b.page.goto(`/restaurant/${KATZ.id}`);
-    await toggleFavorite(b.page, KATZ.name, true);
-    await expect.poll(() => api.isFavorite(KATZ.id)).toBe(true);
-    await toggleFavorite(b.page, KATZ.name, false);
-    await expect.poll(() => api.isFavorite(KATZ.id)).toBe(false);
-    await expectDelivered(b.page);
+    const b = await favoriteThenNotOnB(browser, server.url, api);
 
     await aContext.setOffline(false);
     // The toast (the same words are announced through the polite live region).
@@ -170,6 +185,52 @@ test.describe('two devices on one server', () => {
     // Sent once, answered "superseded", and not sent again.
     expect(aPuts).toEqual([expect.stringContaining('wished_at=')]);
     await b.context.close();
+  });
+
+  test('a wish that loses while no tab of A is open: the worker keeps the notice, and the next tab shows it once', async ({
+    page: a,
+    context: aContext,
+    browser,
+    server,
+    api,
+  }) => {
+    const aPuts = await offlineOnKatz(a, aContext);
+    await toggleFavorite(a, KATZ.name, true);
+    const [worker] = aContext.serviceWorkers();
+    await a.close();
+
+    await (await favoriteThenNotOnB(browser, server.url, api)).context.close();
+
+    // A has no tab open: its worker delivers the wish by itself, and keeps what it would have said.
+    await aContext.setOffline(false);
+    const kept = () =>
+      worker!.evaluate(
+        ({ dbName, key }) =>
+          new Promise<unknown>((resolve, reject) => {
+            const open = indexedDB.open(dbName);
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const get = open.result.transaction('meta').objectStore('meta').get(key);
+              get.onsuccess = () => (open.result.close(), resolve((get.result as { value?: unknown } | undefined)?.value));
+            };
+          }),
+        { dbName: DB_NAME, key: KEPT_NOTICES_META_KEY },
+      );
+    await expect.poll(kept, { timeout: 25_000 }).toEqual([expect.objectContaining({ type: 'favorite-superseded', restaurantId: KATZ.id })]);
+    expect(aPuts).toEqual([expect.stringContaining('wished_at=')]);
+
+    const later = await aContext.newPage();
+    await later.goto('/');
+    await expect(later.getByRole('region', { name: 'Notifications' })).toContainText(
+      `Changed on another device: ${KATZ.name} is not a favorite`,
+    );
+    await expect(favoriteButton(later, KATZ.name)).toHaveAttribute('aria-pressed', 'false');
+    await expect.poll(kept).toBeUndefined();
+    // Shown once: the next tab has nothing more to say.
+    const another = await aContext.newPage();
+    await another.goto('/');
+    await expect(favoriteButton(another, KATZ.name)).toHaveAttribute('aria-pressed', 'false');
+    await expect(another.getByText('Changed on another device')).toHaveCount(0);
   });
 
   test("the reverse order: B's change first, then A's later wish offline: A's wish wins, without a notice", async ({

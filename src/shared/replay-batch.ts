@@ -19,13 +19,13 @@ import { HttpError, isRetryable } from './api-client';
 import type { StoredChange, StoredCreate, StoredReview } from './outbox-records';
 import { type BatchItem, type BatchItemResult, REVIEW_BATCH_MAX_BYTES, REVIEW_BATCH_MAX_ITEMS } from './review-batch';
 import { failReview, settleChange } from './replay-changes';
-import { type Delivered, settle } from './replay-creates';
+import { type Delivered, markSending, settle } from './replay-creates';
 import { type ReplayRun, messageOf } from './replay-run';
 
 /** How long "this API has no batch route" is trusted before asking again. */
 export const BATCH_RECHECK_MS = 24 * 60 * 60 * 1000;
 /** Batches of new reviews in flight at once per API (edits and deletions go one batch at a time, in order). */
-const CREATE_BATCHES_IN_FLIGHT = 2;
+const CREATE_BATCHES_IN_FLIGHT = 4;
 
 export const batchUnsupportedKey = (api: string) => `review-batch-unsupported ${api}`;
 
@@ -101,8 +101,7 @@ function pack<R extends StoredReview>(records: R[]): R[][] {
 async function sendBatch(run: ReplayRun, chunk: StoredReview[]): Promise<StoredReview[] | undefined> {
   const api = chunk[0]!.api;
   if (run.isHeld({ api })) return undefined;
-  // Read again just before sending: the person may have edited, deleted or discarded one meanwhile.
-  const current = await reread(run, chunk);
+  const current = await markSending(run, chunk);
   const items: BatchItem[] = [];
   const sent: StoredReview[] = [];
   for (const record of current) {
@@ -133,11 +132,11 @@ async function sendBatch(run: ReplayRun, chunk: StoredReview[]): Promise<StoredR
       return undefined;
     }
     // Any other refusal of the whole batch says nothing about its items: send them one by one.
-    return sent;
+    return asBefore(run, chunk, sent);
   }
   if (!results) {
     await run.db.put('meta', { key: batchUnsupportedKey(api), value: run.now() });
-    return sent;
+    return asBefore(run, chunk, sent);
   }
   await settleResults(run, sent, results);
   return undefined;
@@ -162,13 +161,24 @@ async function settleResults(run: ReplayRun, sent: StoredReview[], results: Arra
   if (delivered.length) await settle(run, delivered);
 }
 
-async function reread(run: ReplayRun, chunk: StoredReview[]): Promise<StoredReview[]> {
-  const store = run.db.transaction('offline-reviews').store;
-  const found = await Promise.all(chunk.map((r) => store.get(r.local_id)));
-  return found.filter((record, i): record is StoredReview => {
-    const before = chunk[i]!;
-    return record !== undefined && record.kind === before.kind && record.status === 'pending';
-  });
+/**
+ * The records of a batch that reached no item (no route, or the whole batch refused), with the
+ * attempt `markSending` counted taken back: none of them can have arrived, so the classic path
+ * must not look them up as "maybe delivered". It counts its own attempt when it sends.
+ */
+async function asBefore(run: ReplayRun, chunk: StoredReview[], sent: StoredReview[]): Promise<StoredReview[]> {
+  const ids = new Set(sent.map((r) => r.local_id));
+  const before = chunk.filter((r) => ids.has(r.local_id));
+  const tx = run.db.transaction('offline-reviews', 'readwrite');
+  for (const record of before) {
+    if (record.kind !== 'review-create') continue;
+    const current = await tx.store.get(record.local_id);
+    if (current?.kind === 'review-create' && current.attempts === record.attempts + 1) {
+      await tx.store.put({ ...current, attempts: record.attempts });
+    }
+  }
+  await tx.done;
+  return before;
 }
 
 async function toItem(run: ReplayRun, record: StoredReview): Promise<BatchItem | undefined> {

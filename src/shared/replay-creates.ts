@@ -8,9 +8,10 @@
  */
 import type { CreatedReview, Review } from './api';
 import { isRetryable } from './api-client';
-import type { StoredCreate } from './outbox-records';
+import type { StoredCreate, StoredReview } from './outbox-records';
 import { type ReplayRun, messageOf } from './replay-run';
 import { failReview } from './replay-changes';
+import { deleteMany, readMany } from './outbox-bulk';
 
 const FLUSH_EVERY = 25;
 
@@ -20,7 +21,8 @@ export interface Delivered {
 }
 
 export async function replayCreates(run: ReplayRun, due: StoredCreate[]): Promise<void> {
-  const alreadyThere = await findDelivered(run, due.filter((r) => r.attempts > 1));
+  // Tried before (in an earlier run): the answer may have been lost, so look before sending.
+  const alreadyThere = await findDelivered(run, due.filter((r) => r.attempts > 0));
 
   const delivered: Delivered[] = [];
   const flush = async () => {
@@ -31,9 +33,8 @@ export async function replayCreates(run: ReplayRun, due: StoredCreate[]): Promis
   let next = 0;
   const worker = async () => {
     while (next < due.length) {
-      // Read it again just before sending: the person may have edited or deleted it meanwhile.
-      const record = await run.db.get('offline-reviews', due[next++].local_id);
-      if (record?.kind !== 'review-create' || record.status !== 'pending' || run.isHeld(record)) continue;
+      const [record] = (await markSending(run, [due[next++]!])) as StoredCreate[];
+      if (!record || run.isHeld(record)) continue;
       const review = alreadyThere.get(lookupKey(record.api, record.client_id)) ?? (await send(run, record));
       if (review) {
         delivered.push({ sent: record, review });
@@ -43,6 +44,33 @@ export async function replayCreates(run: ReplayRun, due: StoredCreate[]): Promis
   };
   await Promise.all(Array.from({ length: run.concurrency }, worker));
   await flush();
+}
+
+/**
+ * Reads the records again just before they are sent (the person may have edited, deleted or
+ * discarded one meanwhile) and counts one more attempt for each new review, in one transaction:
+ * if this context dies mid-send, the next replay knows these may have arrived. Returns the
+ * current records that are still pending and of the same kind.
+ */
+export async function markSending(run: ReplayRun, records: StoredReview[]): Promise<StoredReview[]> {
+  const tx = run.db.transaction('offline-reviews', 'readwrite');
+  const { found } = await readMany(tx.store, records.map((r) => r.local_id), (r) => r.local_id);
+  const sending: StoredReview[] = [];
+  const writes: Promise<unknown>[] = [];
+  for (const before of records) {
+    const record = found.get(before.local_id);
+    if (!record || record.kind !== before.kind || record.status !== 'pending') continue;
+    if (record.kind === 'review-create') {
+      const tried = { ...record, attempts: record.attempts + 1 };
+      writes.push(tx.store.put(tried));
+      sending.push(tried);
+    } else {
+      sending.push(record as StoredReview);
+    }
+  }
+  await Promise.all(writes);
+  await tx.done;
+  return sending;
 }
 
 const lookupKey = (api: string, clientId: string) => `${api} ${clientId}`;
@@ -86,25 +114,28 @@ export async function settle(run: ReplayRun, delivered: Delivered[]): Promise<vo
   const reviews = tx.objectStore('reviews');
   const outbox = tx.objectStore('offline-reviews');
   const own = tx.objectStore('own-reviews');
-  await Promise.all(
-    delivered.map(async ({ sent, review: { edit_token, ...review } }) => {
-      // The token arrives once, with the 201: keep it, or this person can never edit the review.
-      if (edit_token) await own.put({ review_id: review.id, restaurant_id: review.restaurant_id, edit_token });
-      // A copy from an API whose data this device no longer shows is not cached.
-      if (run.caches(sent)) await reviews.put(review);
-      const common = { v: sent.v, api: sent.api, restaurant_id: sent.restaurant_id, review_id: review.id, local_id: sent.local_id };
-      const current = await outbox.get(sent.local_id);
-      if (!current || current.kind === 'review-delete') {
-        // Discarded (or deleted) while in flight: delete what arrived.
-        await outbox.put({ ...common, kind: 'review-delete', status: 'pending' });
-      } else if (current.kind === 'review-create' && sameText(current, sent)) {
-        await outbox.delete(sent.local_id);
-      } else if (current.kind !== 'unreadable') {
-        const { name, rating, comments, status } = current;
-        await outbox.put({ ...common, kind: 'review-edit', name, rating, comments, status });
-      }
-    }),
-  );
+  const read = await readMany(outbox, delivered.map((d) => d.sent.local_id), (r) => r.local_id);
+  const cleared: number[] = [];
+  const writes: Promise<unknown>[] = [];
+  for (const { sent, review: { edit_token, ...review } } of delivered) {
+    // The token arrives once, with the 201: keep it, or this person can never edit the review.
+    if (edit_token) writes.push(own.put({ review_id: review.id, restaurant_id: review.restaurant_id, edit_token }));
+    // A copy from an API whose data this device no longer shows is not cached.
+    if (run.caches(sent)) writes.push(reviews.put(review));
+    const common = { v: sent.v, api: sent.api, restaurant_id: sent.restaurant_id, review_id: review.id, local_id: sent.local_id };
+    const current = read.found.get(sent.local_id);
+    if (!current || current.kind === 'review-delete') {
+      // Discarded (or deleted) while in flight: delete what arrived.
+      writes.push(outbox.put({ ...common, kind: 'review-delete', status: 'pending' }));
+    } else if (current.kind === 'review-create' && sameText(current, sent)) {
+      cleared.push(sent.local_id);
+    } else if (current.kind !== 'unreadable') {
+      const { name, rating, comments, status } = current;
+      writes.push(outbox.put({ ...common, kind: 'review-edit', name, rating, comments, status }));
+    }
+  }
+  writes.push(deleteMany(outbox, cleared, read));
+  await Promise.all(writes);
   await tx.done;
   run.outcome.reviewsSent += delivered.length;
   run.changed({ stores: ['reviews', 'offline-reviews', 'own-reviews'], restaurantIds: delivered.map((d) => d.review.restaurant_id) });

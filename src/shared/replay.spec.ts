@@ -5,7 +5,7 @@ import { normalizeRestaurant } from './api';
 import { ApiClient } from './api-client';
 import { type AppDb, openAppDb } from './db-schema';
 import type { ReviewCreateRecord, StoredCreate } from './outbox-records';
-import { RetryLaterError, countPending, replayOutbox } from './replay';
+import { RETRY_AFTER_KEY, RetryLaterError, countPending, replayOutbox, replayOutboxPatiently } from './replay';
 import type { SyncMessage } from './sync-protocol';
 
 // Typed as stored; without a key, the store assigns one.
@@ -59,6 +59,53 @@ describe('replayOutbox (real IndexedDB, scripted network)', () => {
     const [kept] = (await db.getAll('offline-reviews')) as StoredCreate[];
     expect(kept.status).toBe('pending');
     expect(kept.attempts).toBe(1);
+  });
+
+  describe('replayOutboxPatiently (right after a reconnect the first requests may still fail)', () => {
+    let slept: number[];
+    const patiently = () =>
+      replayOutboxPatiently({
+        db,
+        apiFor: () => new ApiClient('', network.fetch),
+        timeoutMs: 2000,
+        retriesMs: [10, 30],
+        sleep: async (ms) => void slept.push(ms),
+      });
+    beforeEach(() => (slept = []));
+
+    it('tries again after a short wait when the server could not be reached, and delivers', async () => {
+      await db.add('offline-reviews', queuedReview());
+      let failures = 1;
+      network.respondWith((call) => (failures-- > 0 ? 'network-error' : json(serverReview(call.body as object, nextId++), 201)));
+
+      const outcome = await patiently();
+
+      expect(outcome.reviewsSent).toBe(1);
+      expect(slept).toEqual([10]);
+      expect(await db.count('offline-reviews')).toBe(0);
+    });
+
+    it("retries ngsw's made-up 504, then gives up and keeps the records for the browser's retry", async () => {
+      await db.add('offline-reviews', queuedReview());
+      network.respondWith(() => new Response('', { status: 504, statusText: 'Gateway Timeout' }));
+
+      await expectAsync(patiently()).toBeRejectedWithError(RetryLaterError);
+      expect(slept).toEqual([10, 30]);
+      expect(network.calls.length).toBe(3);
+      expect((await countPending(db)).reviews).toBe(1);
+    });
+
+    it("does not retry what the server itself answered: a 429's Retry-After or a 503 are the server's to pace", async () => {
+      await db.add('offline-reviews', queuedReview());
+      network.respondWith(() => json({ error: 'Too Many Requests', message: 'Slow down' }, 429, { 'retry-after': '30' }));
+      await expectAsync(patiently()).toBeRejectedWithError(RetryLaterError);
+      await db.delete('meta', RETRY_AFTER_KEY);
+      network.respondWith(() => json({ error: 'Service Unavailable', message: 'Busy' }, 503));
+      await expectAsync(patiently()).toBeRejectedWithError(RetryLaterError);
+
+      expect(slept).toEqual([]);
+      expect(network.calls.length).toBe(2);
+    });
   });
 
   it('treats 5xx (ngsw answers a failed request with a made-up 504) as transient', async () => {

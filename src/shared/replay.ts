@@ -8,6 +8,7 @@
  *   replay-creates.ts    new reviews, one by one (servers without the batch route)
  *   replay-changes.ts    edits and deletions, one by one           replay-run.ts  shared state of one run
  */
+import { HttpError, NetworkError } from './api-client';
 import type { AppDb } from './db-schema';
 import { type StoredChange, type StoredCreate, isCurrent } from './outbox-records';
 import { replayInBatches } from './replay-batch';
@@ -44,6 +45,47 @@ export function withReplayLock<T>(task: () => Promise<T>): Promise<T> {
 
 export function replayOutbox(options: ReplayOptions): Promise<ReplayOutcome> {
   return withReplayLock(() => run(new ReplayRun(options), options.only));
+}
+
+/**
+ * Waits before a failed replay is tried again, inside the same sync event (or page replay).
+ *
+ * Right after a reconnect the first requests can still fail for a moment: the network is not
+ * quite up, or it flaps. The platform's own retry of a rejected sync comes minutes later (Chromium
+ * waits 5 min), so a person who just came back online would watch "waiting to sync" for minutes.
+ * Only failures to reach the server at all are retried here; what the server itself answers (429,
+ * a 503 with Retry-After, refusals) is the server's to pace, and is not.
+ */
+export const QUICK_RETRIES_MS: readonly number[] = [1_000, 3_000, 9_000];
+
+export interface PatientReplayOptions extends ReplayOptions {
+  retriesMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** `replayOutbox`, tried again after QUICK_RETRIES_MS while the server cannot be reached. */
+export async function replayOutboxPatiently({
+  retriesMs = QUICK_RETRIES_MS,
+  sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ...options
+}: PatientReplayOptions): Promise<ReplayOutcome> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await replayOutbox(options);
+    } catch (error) {
+      if (attempt >= retriesMs.length || !unreached(error)) throw error;
+      // The lock is released meanwhile: the page or another context may replay in between.
+      await sleep(retriesMs[attempt]!);
+    }
+  }
+}
+
+/** The replay stopped because the server could not be reached (not because it asked to wait). */
+function unreached(error: unknown): boolean {
+  if (!(error instanceof RetryLaterError) || error.outcome.retryAfterMs) return false;
+  const cause = error.cause;
+  // ngsw answers a page's request that could not reach the network with a made-up 504.
+  return cause instanceof NetworkError || (cause instanceof HttpError && (cause.status === 502 || cause.status === 504));
 }
 
 /** Pending records left in the outbox (failed ones wait for the person, not for the network). */
@@ -88,7 +130,7 @@ async function run(replay: ReplayRun, only: ReplayOptions['only']): Promise<Repl
 async function replayReviews(replay: ReplayRun): Promise<void> {
   // Settling a review can queue a follow-up (an edit or deletion made while it was in flight).
   for (let pass = 0; pass < 3; pass++) {
-    const due = await markAttempt(replay);
+    const due = await dueReviews(replay);
     if (!due.creates.length && !due.changes.length) return;
     // In batches where the API has the route; what is left goes one request per review:
     // new reviews first (in parallel), then edits and deletions in the order they were made.
@@ -99,31 +141,30 @@ async function replayReviews(replay: ReplayRun): Promise<void> {
 }
 
 /**
- * Counts one more attempt for every pending new review, in one transaction, before anything is
- * sent: if this context dies mid-send, the next replay knows these may have arrived.
+ * The review records this run should send, read in two bulk requests (no cursor walk: at 5,000
+ * queued reviews a walk cost seconds before the first request). Each new review's attempt is
+ * counted later, just before it is sent (`markSending`), so nothing is written up front.
  */
-async function markAttempt(replay: ReplayRun): Promise<{ creates: StoredCreate[]; changes: StoredChange[] }> {
-  const tx = replay.db.transaction('offline-reviews', 'readwrite');
+async function dueReviews(replay: ReplayRun): Promise<{ creates: StoredCreate[]; changes: StoredChange[] }> {
+  const tx = replay.db.transaction('offline-reviews');
+  const [records, keys] = await Promise.all([tx.store.getAll(), tx.store.getAllKeys()]);
+  await tx.done;
   const creates: StoredCreate[] = [];
   const changes: StoredChange[] = [];
   const unreadable: Array<{ key: number; value: unknown }> = [];
-  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
-    const record = cursor.value;
+  for (const [i, record] of records.entries()) {
     if (record.kind === 'unreadable') continue;
     if (!isCurrent(record)) {
-      unreadable.push({ key: cursor.primaryKey, value: record });
+      unreadable.push({ key: keys[i]!, value: record });
     } else if (record.status !== 'pending' || replay.isHeld(record) || !replay.reachable(record, `review ${record.local_id}`)) {
       // Failed, held back (its API failed in this run), or not reachable from here: left as it is.
       continue;
     } else if (record.kind === 'review-create') {
-      const tried = { ...record, attempts: record.attempts + 1 };
-      await cursor.update(tried);
-      creates.push(tried);
+      creates.push(record);
     } else {
       changes.push(record);
     }
   }
-  await tx.done;
   for (const { key, value } of unreadable) await replay.setAside('offline-reviews', key, value);
   return { creates, changes };
 }

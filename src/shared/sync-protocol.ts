@@ -97,6 +97,19 @@ export function describeReplay(message: Extract<SyncMessage, { type: 'replayed' 
 }
 
 /** "Changed on another device: Katz's Delicatessen is a favorite (a later change there replaced yours)". */
+/**
+ * Meta key of the notices the service worker had for the person while no tab was open (a wish
+ * that lost to a later one on another device). The next tab to open shows them once, and clears them.
+ */
+export const KEPT_NOTICES_META_KEY = 'keptNotices';
+
+export type KeptNotice = Extract<SyncMessage, { type: 'favorite-superseded' }>;
+
+export function isKeptNotice(value: unknown): value is KeptNotice {
+  const notice = value as Partial<KeptNotice> | undefined;
+  return notice?.type === 'favorite-superseded' && typeof notice.name === 'string' && typeof notice.isFavorite === 'boolean';
+}
+
 export function describeSuperseded(message: Extract<SyncMessage, { type: 'favorite-superseded' }>): string {
   const state = message.isFavorite ? 'a favorite' : 'not a favorite';
   return `Changed on another device: ${message.name} is ${state} (a later change there replaced yours)`;

@@ -6,8 +6,15 @@
 /// <reference lib="webworker" />
 import { ApiClient } from '../shared/api-client';
 import { appDbOpener } from '../shared/db-schema';
-import { replayOutbox } from '../shared/replay';
-import { SYNC_CHANNEL, SYNC_TAGS, type SyncMessage, isReplayRequest } from '../shared/sync-protocol';
+import { replayOutbox, replayOutboxPatiently } from '../shared/replay';
+import {
+  KEPT_NOTICES_META_KEY,
+  type KeptNotice,
+  SYNC_CHANNEL,
+  SYNC_TAGS,
+  type SyncMessage,
+  isReplayRequest,
+} from '../shared/sync-protocol';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -26,16 +33,32 @@ const db = appDbOpener();
 /** Every record names the absolute API it belongs to; the worker sends it there and nowhere else. */
 const apiFor = (baseUrl: string) => new ApiClient(baseUrl);
 
+/** Writes of notices kept for later; a sync event waits for them before it ends. */
+const keeping: Array<Promise<unknown>> = [];
+
 function notify(message: SyncMessage): void {
   channel.postMessage(message);
+  if (message.type === 'favorite-superseded') keeping.push(keepIfUnseen(message).catch(() => undefined));
 }
+
+/** With no tab open, nobody hears the message: the next tab shows it (app/sync/sync-status.ts). */
+async function keepIfUnseen(notice: KeptNotice): Promise<void> {
+  if ((await self.clients.matchAll({ type: 'window', includeUncontrolled: true })).length) return;
+  const tx = (await db()).transaction('meta', 'readwrite');
+  const kept = (await tx.store.get(KEPT_NOTICES_META_KEY))?.value;
+  await tx.store.put({ key: KEPT_NOTICES_META_KEY, value: [...(Array.isArray(kept) ? kept : []), notice] });
+  await tx.done;
+}
+
+const keptNotices = () => Promise.all(keeping.splice(0));
 
 self.addEventListener('sync', (event) => {
   const sync = event as SyncEvent;
   const only = sync.tag === SYNC_TAGS.favorites ? 'favorites' : sync.tag === SYNC_TAGS.reviews ? 'reviews' : undefined;
   if (!only) return;
-  // Rejecting keeps the tag registered, and the browser retries later; records are never dropped.
-  sync.waitUntil(db().then((database) => replayOutbox({ db: database, apiFor, only, notify })));
+  // A server out of reach is tried again a few times within the event (QUICK_RETRIES_MS); then
+  // rejecting keeps the tag registered, and the browser retries later. Records are never dropped.
+  sync.waitUntil(db().then((database) => replayOutboxPatiently({ db: database, apiFor, only, notify })).finally(keptNotices));
 });
 
 // A page without Background Sync asks us to deliver what its own CSP does not let it reach (a

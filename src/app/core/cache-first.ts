@@ -40,13 +40,10 @@ export function cacheFirst<T>({ read, refresh, changes, isEmpty, refreshes = EMP
       }),
       map(toLoaded),
     );
-    const updates = changes.pipe(
-      switchMap(() => read()),
-      map(toLoaded),
-    );
+    const updates = readOnChange(changes, read).pipe(map(toLoaded));
     // Each answer replaces what the view says about freshness: back online, "saved data" goes.
     const again = refreshes.pipe(
-      exhaustMap(() => refresh()),
+      exhaustMap(() => retrySoon(refresh, (answer) => answer === 'failed')),
       switchMap((answer) => {
         result = answer;
         return read();
@@ -54,6 +51,62 @@ export function cacheFirst<T>({ read, refresh, changes, isEmpty, refreshes = EMP
       map(toLoaded),
     );
     return merge(concat(cached, fresh), updates, again);
+  });
+}
+
+/**
+ * Waits before a failed refresh after a reconnect is tried again. Right after `online` the first
+ * requests can still fail for a moment (the page hears `online` before the service worker's own
+ * fetches, which carry its reads, work again); without a retry the view would keep "Showing saved
+ * data" until the next reconnect.
+ */
+export const RETRIES_AFTER_RECONNECT_MS: readonly number[] = [300, 1_000, 3_000];
+
+/** Runs `task`, and again after each of `delaysMs` while it `failed` and the browser says it is online. */
+export async function retrySoon<T>(
+  task: () => Promise<T>,
+  failed: (result: T) => boolean,
+  delaysMs: readonly number[] = RETRIES_AFTER_RECONNECT_MS,
+): Promise<T> {
+  let result = await task();
+  for (const ms of delaysMs) {
+    if (!failed(result) || !navigator.onLine) break;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    result = await task();
+  }
+  return result;
+}
+
+/**
+ * Reads again after changes, one read at a time: a change that arrives during a read asks for one
+ * more read after it, however many arrive. (`switchMap` would start a read for every change and
+ * drop all but the last answer; while a large outbox drains, those reads of thousands of records
+ * piled up and competed with the drain for IndexedDB.) The last value always follows the last change.
+ */
+export function readOnChange<T>(changes: Observable<unknown>, read: () => Promise<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    let reading = false;
+    let again = false;
+    const run = async () => {
+      reading = true;
+      try {
+        do {
+          again = false;
+          const value = await read();
+          if (subscriber.closed) return;
+          subscriber.next(value);
+        } while (again);
+      } catch (error) {
+        subscriber.error(error);
+      } finally {
+        reading = false;
+      }
+    };
+    const subscription = changes.subscribe({
+      next: () => (reading ? (again = true) : void run()),
+      error: (error: unknown) => subscriber.error(error),
+    });
+    return () => subscription.unsubscribe();
   });
 }
 

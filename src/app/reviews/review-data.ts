@@ -1,5 +1,6 @@
 import { Injectable, inject } from '@angular/core';
 import type { Observable } from 'rxjs';
+import type { Review } from '../../shared/api';
 import type { StoreName } from '../../shared/db-schema';
 import type { StoredCreate } from '../../shared/outbox-records';
 import { type ReviewItem, reviewsView } from '../../shared/pending-view';
@@ -69,19 +70,24 @@ export class ReviewData {
     return reviewsView(synced, queued, own, this.target.current());
   }
 
-  /** Replaces this restaurant's cached reviews with the server's list. */
+  /**
+   * Makes this restaurant's cached reviews the server's list, writing only what differs: a
+   * refresh during a large drain (or of a restaurant with thousands of reviews) then costs a read,
+   * not a rewrite of every review, and does not hold up the worker's writes.
+   */
   private async refresh(restaurantId: number): Promise<RefreshResult> {
     try {
       const reviews = await this.api.reviewsOf(restaurantId, { timeoutMs: 15_000 });
       const db = await this.database.get();
       const tx = db.transaction('reviews', 'readwrite');
-      const index = tx.store.index('restaurant_id');
-      const current = new Set(reviews.map((r) => r.id));
+      const cached = new Map((await tx.store.index('restaurant_id').getAll(restaurantId)).map((r) => [r.id, r]));
       const writes: Promise<unknown>[] = [];
-      for (let cursor = await index.openCursor(restaurantId); cursor; cursor = await cursor.continue()) {
-        if (!current.has(cursor.value.id)) writes.push(cursor.delete());
+      for (const review of reviews) {
+        if (!sameReview(cached.get(review.id), review)) writes.push(tx.store.put(review));
+        cached.delete(review.id);
       }
-      writes.push(...reviews.map((review) => tx.store.put(review)));
+      // What is left is no longer on the server.
+      for (const id of cached.keys()) writes.push(tx.store.delete(id));
       await Promise.all(writes);
       await tx.done;
       return 'fresh';
@@ -89,4 +95,11 @@ export class ReviewData {
       return quietly(error);
     }
   }
+}
+
+/** Whether the cached copy already is the server's (normalized copies, so every field is compared). */
+function sameReview(cached: Review | undefined, review: Review): boolean {
+  if (!cached) return false;
+  const keys = Object.keys(review) as Array<keyof Review>;
+  return keys.length === Object.keys(cached).length && keys.every((key) => cached[key] === review[key]);
 }

@@ -1,4 +1,4 @@
-import { DatePipe } from '@angular/common';
+import { DatePipe, DecimalPipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -25,6 +25,13 @@ import { reviewState } from './review-state';
 import { StarRating } from './star-rating';
 
 /**
+ * Reviews drawn at first, and added by each "Show more". A restaurant with thousands of reviews
+ * then costs no more to draw than one with twenty, also while a large outbox drains and the list
+ * is read again after every settled batch.
+ */
+export const REVIEWS_PER_STEP = 20;
+
+/**
  * The reviews of one restaurant, the server's and this device's queued ones together. Comments
  * are interpolated as text, never as HTML. The person's own reviews can be edited or deleted,
  * offline too: the change goes through the outbox like a new review.
@@ -32,7 +39,7 @@ import { StarRating } from './star-rating';
 @Component({
   selector: 'app-review-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, StarRating, ReviewForm],
+  imports: [DatePipe, DecimalPipe, StarRating, ReviewForm],
   templateUrl: './review-list.html',
   styleUrl: './review-list.css',
 })
@@ -49,6 +56,19 @@ export class ReviewList {
     const reviews = this.reviews();
     return reviews.state === 'ready' ? reviews.value : [];
   });
+  /**
+   * How many of the list are drawn. Reviews the server refused always are, wherever they sit: they
+   * wait for the person to act on them.
+   */
+  private readonly limit = signal(REVIEWS_PER_STEP);
+  protected readonly shown = computed(() => {
+    const items = this.items();
+    const limit = this.limit();
+    return items.length <= limit ? items : items.filter((item, i) => i < limit || item.sync === 'failed');
+  });
+  protected readonly notShown = computed(() => this.items().length - this.shown().length);
+  protected readonly nextStep = computed(() => Math.min(REVIEWS_PER_STEP, this.notShown()));
+
   protected readonly stale = computed(() => {
     const reviews = this.reviews();
     return reviews.state === 'ready' && reviews.stale;
@@ -93,6 +113,14 @@ export class ReviewList {
       if (!next.delete(key)) next.add(key);
       return next;
     });
+  }
+
+  /** Draws the next reviews and moves focus to the first of them, where reading goes on. */
+  protected showMore(): void {
+    const before = new Set(this.shown().map((item) => item.key));
+    this.limit.update((limit) => limit + REVIEWS_PER_STEP);
+    const first = this.shown().find((item) => !before.has(item.key));
+    if (first) whenInDom(() => this.host.nativeElement.querySelector<HTMLElement>(`[data-review="${CSS.escape(first.key)}"]`), (card) => card.focus());
   }
 
   protected stateOf(review: ReviewItem) {

@@ -1,9 +1,10 @@
 import { Injectable, inject } from '@angular/core';
 import { HttpError, NetworkError } from '../../shared/api-client';
 import { adoptBaseline, pullChanges, readCursor } from '../../shared/change-pull';
-import { PULL_LOCK } from '../../shared/sync-protocol';
+import { PULL_LOCK, REPLAY_LOCK } from '../../shared/sync-protocol';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
+import { oneAtATime } from '../core/one-at-a-time';
 import { ApiTarget } from './api-target';
 import { SyncEvents } from './sync-events';
 
@@ -14,6 +15,13 @@ import { SyncEvents } from './sync-events';
 export type PullResult = 'pulled' | 'no-cursor' | 'no-feed' | 'failed';
 
 const PULL_TIMEOUT_MS = 15_000;
+/**
+ * How long a pull waits for a running replay (of this device's outbox) to end. While hundreds of
+ * queued reviews drain, every settled batch brings a live notice, and a pull then would fetch and
+ * store again mostly what the replay is storing itself, competing with it for IndexedDB: one pull
+ * after the drain catches up on everything. Bounded, so a slow replay never holds the views back long.
+ */
+const REPLAY_WAIT_MS = 5_000;
 
 /**
  * This page's pulls of the change feed (src/shared/change-pull.ts): one at a time here, and one
@@ -28,8 +36,6 @@ export class ChangePulls {
   private readonly events = inject(SyncEvents);
   /** Whether each API asked in this page has a change feed (the original server has none). */
   private readonly feeds = new Map<string, boolean>();
-  private running?: Promise<PullResult>;
-  private again = false;
 
   /**
    * Whether this page's API has a change feed, asked once per page (a one-record page); undefined
@@ -49,15 +55,11 @@ export class ChangePulls {
     }
   }
 
-  /** Pulls now; a request while a pull runs gets one more pull right after it. */
-  pull(): Promise<PullResult> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.pullRepeatedly().finally(() => (this.running = undefined));
-    return this.running;
-  }
+  /** Pulls now; a request while a pull runs gets one more pull right after it (if that one pulled). */
+  readonly pull = oneAtATime(
+    () => this.pullOnce(),
+    (result) => result === 'pulled',
+  );
 
   /**
    * A live notice said the server has something after `cursor`: pull, unless this device has it
@@ -74,15 +76,6 @@ export class ChangePulls {
       return 'pulled';
     }
     return held >= cursor ? 'pulled' : this.pull();
-  }
-
-  private async pullRepeatedly(): Promise<PullResult> {
-    let result: PullResult;
-    do {
-      this.again = false;
-      result = await this.pullOnce();
-    } while (this.again && result === 'pulled');
-    return result;
   }
 
   private async pullOnce(): Promise<PullResult> {
@@ -106,6 +99,10 @@ export class ChangePulls {
       }
     };
     const locks = navigator.locks as LockManager | undefined;
-    return locks ? ((await locks.request(PULL_LOCK, run)) as PullResult) : run();
+    if (!locks) return run();
+    // Granted at once when no replay runs; given up after REPLAY_WAIT_MS.
+    const signal = AbortSignal.timeout(REPLAY_WAIT_MS);
+    await locks.request(REPLAY_LOCK, { mode: 'shared', signal }, () => undefined).catch(() => undefined);
+    return (await locks.request(PULL_LOCK, run)) as PullResult;
   }
 }

@@ -1,7 +1,8 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
-import { RetryLaterError, countPending, replayOutbox } from '../../shared/replay';
+import { QUICK_RETRIES_MS, RetryLaterError, countPending, replayOutboxPatiently } from '../../shared/replay';
 import { REPLAY_REQUEST, SYNC_TAGS } from '../../shared/sync-protocol';
 import { Database } from '../core/database';
+import { oneAtATime } from '../core/one-at-a-time';
 import { ApiTarget } from './api-target';
 import { Connectivity } from './connectivity';
 import { OutboxStatus } from './outbox-status';
@@ -30,8 +31,6 @@ export class Delivery {
   private readonly connectivity = inject(Connectivity);
   private readonly status = inject(OutboxStatus);
 
-  private replaying?: Promise<void>;
-  private replayAgain = false;
   private retryTimer?: ReturnType<typeof setTimeout>;
 
   constructor() {
@@ -65,15 +64,14 @@ export class Delivery {
     if (reviews) await this.deliver('reviews');
   }
 
-  /** One replay at a time from this tab; a request during a replay runs one more right after it. */
-  replayHere(): Promise<void> {
-    if (this.replaying) {
-      this.replayAgain = true;
-      return this.replaying;
-    }
-    this.replaying = this.runReplays().finally(() => (this.replaying = undefined));
-    return this.replaying;
-  }
+  /**
+   * One replay at a time from this tab; a request during a replay runs one more right after it,
+   * unless that replay stopped on a transient failure (the next one waits for its cue).
+   */
+  readonly replayHere = oneAtATime(
+    () => this.replayOnce(),
+    (delivered) => delivered,
+  );
 
   private async registerSync(tag: string): Promise<boolean> {
     // Feature detection as the spec suggests; a worker must also control this page to hear the tag.
@@ -89,28 +87,29 @@ export class Delivery {
     }
   }
 
-  private async runReplays(): Promise<void> {
-    do {
-      this.replayAgain = false;
-      try {
-        const db = await this.database.get();
-        // Before anything is sent: which API this page may reach depends on the config.
-        await this.target.base();
-        const outcome = await replayOutbox({
-          db,
-          apiFor: this.target.apiFor,
-          canReach: this.target.canReach,
-          notify: (message) => this.events.publish(message),
-        });
-        if (outcome.unreachable) this.handToWorker();
-      } catch (error) {
-        if (!(error instanceof RetryLaterError)) throw error;
-        if (error.outcome.unreachable) this.handToWorker();
-        // Kept for later: honour the server's Retry-After, else the periodic replay picks it up.
-        if (error.outcome.retryAfterMs) this.scheduleRetry(error.outcome.retryAfterMs);
-        return;
-      }
-    } while (this.replayAgain);
+  /** Returns whether the replay ended without a transient failure. */
+  private async replayOnce(): Promise<boolean> {
+    try {
+      const db = await this.database.get();
+      // Before anything is sent: which API this page may reach depends on the config.
+      await this.target.base();
+      const outcome = await replayOutboxPatiently({
+        db,
+        // Offline, a retry a second later fails the same way; `online` starts the next one.
+        retriesMs: this.connectivity.online() ? QUICK_RETRIES_MS : [],
+        apiFor: this.target.apiFor,
+        canReach: this.target.canReach,
+        notify: (message) => this.events.publish(message),
+      });
+      if (outcome.unreachable) this.handToWorker();
+      return true;
+    } catch (error) {
+      if (!(error instanceof RetryLaterError)) throw error;
+      if (error.outcome.unreachable) this.handToWorker();
+      // Kept for later: honour the server's Retry-After, else the periodic replay picks it up.
+      if (error.outcome.retryAfterMs) this.scheduleRetry(error.outcome.retryAfterMs);
+      return false;
+    }
   }
 
   /**

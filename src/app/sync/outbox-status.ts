@@ -3,6 +3,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { StoreName } from '../../shared/db-schema';
 import { outboxSummary } from '../../shared/pending-view';
 import { Database } from '../core/database';
+import { oneAtATime } from '../core/one-at-a-time';
 import { RuntimeConfig } from '../core/runtime-config';
 import { SyncEvents } from './sync-events';
 
@@ -48,8 +49,12 @@ export class OutboxStatus {
       .subscribe(() => void this.refresh());
   }
 
-  /** Re-reads the outbox; it is small (what one person queued), so reading it whole is cheap. */
-  async refresh(): Promise<void> {
+  /**
+   * Re-reads the outbox, one read at a time: a change during a read asks for one more after it.
+   * While thousands of queued reviews drain, change notices come every 250 ms; overlapping reads
+   * of the whole outbox would compete with the drain itself.
+   */
+  readonly refresh = oneAtATime(async () => {
     const db = await this.database.get();
     const tx = db.transaction(OUTBOX_STORES);
     const [favorites, reviews] = await Promise.all([
@@ -57,5 +62,5 @@ export class OutboxStatus {
       tx.objectStore('offline-reviews').getAll(),
     ]);
     this.records.set([favorites, reviews]);
-  }
+  });
 }

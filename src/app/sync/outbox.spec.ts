@@ -1,3 +1,4 @@
+import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { normalizeRestaurant } from '../../shared/api';
 import { ApiClient } from '../../shared/api-client';
@@ -6,6 +7,7 @@ import type { StoredCreate } from '../../shared/outbox-records';
 import { restaurantView } from '../../shared/pending-view';
 import { ScriptedFetch, deleteAppDb, json, wireRestaurant } from '../../testing/scripted-fetch';
 import { Api } from '../core/api';
+import { Connectivity } from './connectivity';
 import { Delivery } from './delivery';
 import { Outbox } from './outbox';
 import { OutboxStatus } from './outbox-status';
@@ -21,9 +23,15 @@ describe('Outbox (real IndexedDB, no service worker, scripted network)', () => {
     const db = await openAppDb();
     await db.put('restaurants', normalizeRestaurant(wireRestaurant(2)));
     db.close();
-    // Offline until a test says otherwise, so the outbox keeps what it is given.
+    // Offline until a test says otherwise, so the outbox keeps what it is given (and a replay
+    // that cannot reach the server is not retried a moment later, as it is when online).
     network = new ScriptedFetch(() => 'network-error');
-    TestBed.configureTestingModule({ providers: [{ provide: Api, useValue: new ApiClient('', network.fetch) }] });
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: Api, useValue: new ApiClient('', network.fetch) },
+        { provide: Connectivity, useValue: { online: signal(false).asReadonly() } },
+      ],
+    });
     outbox = TestBed.inject(Outbox);
     delivery = TestBed.inject(Delivery);
     status = TestBed.inject(OutboxStatus);

@@ -37,12 +37,21 @@ describe('Reconnect: when the open views ask the network again', () => {
     delete (document as { visibilityState?: unknown }).visibilityState;
   });
 
-  it('on `online`: at once, and once more a second later (the worker\'s fetches follow the page)', async () => {
+  it('on `online`: at once, and once only (a read that fails just then is retried by its view)', async () => {
     dispatchEvent(new Event('online'));
     expect(refreshes).toBe(1);
     await pause(1_700);
-    expect(refreshes).toBe(2);
+    expect(refreshes).toBe(1);
+    expect(pulls).toBe(1);
+  });
+
+  it('pulls again shortly when the pull just after `online` failed', async () => {
+    let failures = 1;
+    (TestBed.inject(ChangePulls) as { pull: () => Promise<PullResult> }).pull = async () => (pulls++, failures-- > 0 ? 'failed' : 'pulled');
+    dispatchEvent(new Event('online'));
+    await pause(600);
     expect(pulls).toBe(2);
+    expect(refreshes).toBe(1);
   });
 
   it('after a replay that delivered something, and when the live connection reopened', async () => {

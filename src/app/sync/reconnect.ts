@@ -1,16 +1,12 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Observable, Subject, asyncScheduler, share, throttleTime } from 'rxjs';
+import { retrySoon } from '../core/cache-first';
 import { ChangePulls } from './change-pulls';
 import { SyncEvents } from './sync-events';
 
 /** A tab hidden at least this long has been away "a while": it refreshes when it is shown again. */
 export const HIDDEN_REFRESH_MS = 10_000;
-/**
- * `online` fires in the page a moment before the service worker's own fetches work again (they
- * carry the page's API reads): a second refresh this much later catches what the first missed.
- */
-const ONLINE_SETTLE_MS = 1_000;
 /** Signals that come together (`online`, then the live connection reopening) refresh once, then once more at the end. */
 const REFRESH_GAP_MS = 500;
 
@@ -43,17 +39,12 @@ export class Reconnect {
       hiddenAt = undefined;
       if (away >= HIDDEN_REFRESH_MS) trigger();
     };
-    let settle: ReturnType<typeof setTimeout> | undefined;
-    const onOnline = () => {
-      trigger();
-      clearTimeout(settle);
-      settle = setTimeout(trigger, ONLINE_SETTLE_MS);
-    };
+    // A read that fails just after `online` is tried again by its view (cache-first's retrySoon).
+    const onOnline = () => trigger();
     addEventListener('online', onOnline);
     document.addEventListener('visibilitychange', onVisibility);
     inject(DestroyRef).onDestroy(() => {
       removeEventListener('online', onOnline);
-      clearTimeout(settle);
       document.removeEventListener('visibilitychange', onVisibility);
     });
 
@@ -64,6 +55,6 @@ export class Reconnect {
         else if (message.type === 'replayed' && message.reviewsSent + message.editsSent + message.favoritesSent > 0) trigger();
       });
     // The feed is pulled once per refresh, whatever views are open.
-    this.refreshes$.pipe(takeUntilDestroyed()).subscribe(() => void this.pulls.pull());
+    this.refreshes$.pipe(takeUntilDestroyed()).subscribe(() => void retrySoon(() => this.pulls.pull(), (result) => result === 'failed'));
   }
 }

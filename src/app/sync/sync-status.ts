@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { plural, describeReplay, describeSuperseded } from '../../shared/sync-protocol';
+import { KEPT_NOTICES_META_KEY, describeReplay, describeSuperseded, isKeptNotice, plural } from '../../shared/sync-protocol';
+import { Database } from '../core/database';
 import { InPlaceStatus } from '../core/in-place-status';
 import { Toaster } from '../core/toaster';
 import { Connectivity } from './connectivity';
@@ -44,6 +45,7 @@ export class SyncStatus {
 
   constructor() {
     const toaster = inject(Toaster);
+    void this.showKeptNotices(inject(Database), toaster);
     const inPlace = inject(InPlaceStatus);
     inject(SyncEvents)
       .messages$.pipe(takeUntilDestroyed())
@@ -56,5 +58,14 @@ export class SyncStatus {
         const text = describeReplay(news);
         if (text) toaster.show(text);
       });
+  }
+
+  /** What the worker had to say while no tab was open: shown once, by the first tab to read it. */
+  private async showKeptNotices(database: Database, toaster: Toaster): Promise<void> {
+    const tx = (await database.get()).transaction('meta', 'readwrite');
+    const kept = (await tx.store.get(KEPT_NOTICES_META_KEY))?.value;
+    if (kept !== undefined) await tx.store.delete(KEPT_NOTICES_META_KEY);
+    await tx.done;
+    for (const notice of Array.isArray(kept) ? kept.filter(isKeptNotice) : []) toaster.show(describeSuperseded(notice));
   }
 }

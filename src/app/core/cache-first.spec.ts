@@ -1,0 +1,79 @@
+import { Subject, firstValueFrom, take, toArray } from 'rxjs';
+import { NetworkError } from '../../shared/api-client';
+import { type RefreshResult, cacheFirst, readOnChange, retrySoon } from './cache-first';
+import type { Loaded } from './loaded';
+
+describe('cacheFirst', () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('after a reconnect, retries a refresh that failed at once, and the view turns fresh', async () => {
+    // Opened offline (failed), then back online: the first refresh still fails, the retry works.
+    const answers: RefreshResult[] = ['failed', 'failed', 'fresh'];
+    let calls = 0;
+    const refreshes = new Subject<void>();
+    const states: Array<Loaded<string[]>> = [];
+    const subscription = cacheFirst({
+      read: async () => ['cached'],
+      refresh: async () => (calls++, answers.shift() ?? 'fresh'),
+      changes: new Subject<void>(),
+      isEmpty: (value) => value.length === 0,
+      refreshes,
+    }).subscribe((state) => states.push(state));
+    await pause(20);
+    expect(states.at(-1)).toEqual(jasmine.objectContaining({ state: 'ready', stale: true }));
+
+    refreshes.next();
+    await pause(100);
+    expect(calls).toBe(2);
+    expect(states.at(-1)).toEqual(jasmine.objectContaining({ state: 'ready', stale: true }));
+    await pause(400);
+    subscription.unsubscribe();
+    expect(calls).withContext('the failed refresh was tried again').toBe(3);
+    expect(states.at(-1)).toEqual(jasmine.objectContaining({ state: 'ready', stale: false }));
+  });
+});
+
+describe('retrySoon', () => {
+  it('tries again after each delay while the task fails, and stops at the first success', async () => {
+    let calls = 0;
+    const result = await retrySoon(async () => ++calls, (n) => n < 3, [1, 1, 1, 1]);
+    expect(result).toBe(3);
+    expect(calls).toBe(3);
+  });
+
+  it('gives up after the last delay and returns the last failure', async () => {
+    let calls = 0;
+    const result = await retrySoon(async () => (++calls, 'failed'), () => true, [1, 1]);
+    expect(result).toBe('failed');
+    expect(calls).toBe(3);
+  });
+});
+
+describe('readOnChange', () => {
+  it('reads once at a time: a burst of changes during a read costs one more read, and the last value follows the last change', async () => {
+    const changes = new Subject<void>();
+    let version = 0;
+    let reads = 0;
+    const read = async () => {
+      reads++;
+      const seen = version;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return seen;
+    };
+    const values = firstValueFrom(readOnChange(changes, read).pipe(take(2), toArray()));
+    changes.next();
+    for (let i = 0; i < 5; i++) {
+      version++;
+      changes.next();
+    }
+    expect(await values).toEqual([0, 5]);
+    expect(reads).toBe(2);
+  });
+
+  it('passes a failed read on as an error', async () => {
+    const changes = new Subject<void>();
+    const values = firstValueFrom(readOnChange(changes, () => Promise.reject(new NetworkError('boom'))));
+    changes.next();
+    await expectAsync(values).toBeRejectedWithError(NetworkError);
+  });
+});
