@@ -86,7 +86,9 @@ export function reviewsView(
   for (const record of ours) {
     if (record.kind === 'review-create' && !delivered.has(record.client_id)) items.push(fromOutbox(record));
   }
-  return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || (b.id ?? 0) - (a.id ?? 0));
+  // ISO 8601 times in UTC order as plain strings; localeCompare would load ICU's collator first
+  // (a long task on a page that is starting) and order nothing better.
+  return items.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0) || (b.id ?? 0) - (a.id ?? 0));
 }
 
 /**

@@ -6,6 +6,7 @@
  * exact shape, so classic clients never see a field they do not know. A server without the
  * route (the original one) simply gives the app no figures, and the cards show none.
  */
+import { groupDigits } from './counts';
 
 /** One restaurant's figure, as `GET /ratings` sends it. Restaurants without reviews are absent. */
 export interface RatingSummary {
@@ -63,6 +64,6 @@ export function ratingText(average: number): string {
 /** "12 reviews", "1 review", "No reviews yet", with "(1 pending)" when some are on this device only. */
 export function reviewCountText({ count, pending }: ShownRating): string {
   if (count === 0) return 'No reviews yet';
-  const reviews = `${count.toLocaleString('en-US')} ${count === 1 ? 'review' : 'reviews'}`;
+  const reviews = `${groupDigits(count)} ${count === 1 ? 'review' : 'reviews'}`;
   return pending ? `${reviews} (${pending} pending)` : reviews;
 }

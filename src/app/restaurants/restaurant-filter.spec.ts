@@ -144,6 +144,9 @@ describe('countLabel', () => {
     expect(countLabel(0)).toBe('0 restaurants');
     expect(countLabel(1)).toBe('1 restaurant');
     expect(countLabel(2)).toBe('2 restaurants');
+    expect(countLabel(999)).toBe('999 restaurants');
+    expect(countLabel(10_000)).toBe('10,000 restaurants');
+    expect(countLabel(1_234_567)).toBe('1,234,567 restaurants');
     expect(countLabel(10000)).toBe('10,000 restaurants');
   });
 });

@@ -1,5 +1,6 @@
 import type { Params } from '@angular/router';
 import type { Restaurant } from '../../shared/api';
+import { groupDigits } from '../../shared/counts';
 
 /** What the list shows. An empty string means "All". */
 export interface RestaurantFilters {
@@ -81,5 +82,5 @@ export function filtersToQuery(filters: RestaurantFilters): Params {
 }
 
 export function countLabel(count: number): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? 'restaurant' : 'restaurants'}`;
+  return `${groupDigits(count)} ${count === 1 ? 'restaurant' : 'restaurants'}`;
 }

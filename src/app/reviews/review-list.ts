@@ -1,4 +1,4 @@
-import { DatePipe, DecimalPipe } from '@angular/common';
+import { DatePipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -12,6 +12,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
+import { groupDigits } from '../../shared/counts';
 import { FocusOnNavigation, whenInDom } from '../core/focus-on-navigation';
 import { InPlaceStatus } from '../core/in-place-status';
 import type { Loaded } from '../core/loaded';
@@ -39,7 +40,7 @@ export const REVIEWS_PER_STEP = 20;
 @Component({
   selector: 'app-review-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, DecimalPipe, StarRating, ReviewForm],
+  imports: [DatePipe, StarRating, ReviewForm],
   templateUrl: './review-list.html',
   styleUrl: './review-list.css',
 })
@@ -68,6 +69,7 @@ export class ReviewList {
   });
   protected readonly notShown = computed(() => this.items().length - this.shown().length);
   protected readonly nextStep = computed(() => Math.min(REVIEWS_PER_STEP, this.notShown()));
+  protected readonly groupDigits = groupDigits;
 
   protected readonly stale = computed(() => {
     const reviews = this.reviews();
