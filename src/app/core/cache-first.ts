@@ -1,6 +1,7 @@
 import { EMPTY, Observable, concat, defer, exhaustMap, from, map, merge, switchMap } from 'rxjs';
 import { HttpError, NetworkError } from '../../shared/api-client';
 import { LOADING, type Loaded, ready } from './loaded';
+import { oneAtATime } from './one-at-a-time';
 
 /** What asking the network gave: a fresh copy (now in IndexedDB), a "does not exist", or nothing. */
 export type RefreshResult = 'fresh' | 'missing' | 'failed';
@@ -85,25 +86,12 @@ export async function retrySoon<T>(
  */
 export function readOnChange<T>(changes: Observable<unknown>, read: () => Promise<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
-    let reading = false;
-    let again = false;
-    const run = async () => {
-      reading = true;
-      try {
-        do {
-          again = false;
-          const value = await read();
-          if (subscriber.closed) return;
-          subscriber.next(value);
-        } while (again);
-      } catch (error) {
-        subscriber.error(error);
-      } finally {
-        reading = false;
-      }
-    };
+    const readNow = oneAtATime(async () => {
+      const value = await read();
+      if (!subscriber.closed) subscriber.next(value);
+    });
     const subscription = changes.subscribe({
-      next: () => (reading ? (again = true) : void run()),
+      next: () => void readNow().catch((error: unknown) => subscriber.error(error)),
       error: (error: unknown) => subscriber.error(error),
     });
     return () => subscription.unsubscribe();
