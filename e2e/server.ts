@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,17 +13,29 @@ export class ServerProcess {
   readonly dbFile = join(this.dir, 'db.sqlite');
   private log = '';
 
+  /**
+   * Chosen by the OS at the first start (PORT=0) and read from the server's "listening on" line,
+   * then kept for restarts. A port probed free beforehand could be taken by a parallel test's
+   * server in between; that server then answered this one's readiness check, and this test ran
+   * against a server that another test killed.
+   */
+  private boundPort = 0;
+
   private constructor(
-    readonly port: number,
     private env: Record<string, string>,
     private readonly args: string[],
   ) {}
 
   /** Our built server; `args` runs another one instead (e2e/classic-server.ts). */
   static async start(env: Record<string, string> = {}, args = ['dist/server/main.mjs']): Promise<ServerProcess> {
-    const server = new ServerProcess(await freePort(), env, args);
+    const server = new ServerProcess(env, args);
     await server.start();
     return server;
+  }
+
+  get port(): number {
+    if (!this.boundPort) throw new Error('the server has not started yet');
+    return this.boundPort;
   }
 
   /** The original stage-3 server's behaviour (e2e/classic-server.ts), in memory. */
@@ -39,8 +50,9 @@ export class ServerProcess {
   /** Starts (again) on the same port and database; `env` changes settings from now on. */
   async start(env: Record<string, string> = {}): Promise<void> {
     this.env = { ...this.env, ...env };
+    const logStart = this.log.length;
     const child = spawn(process.execPath, this.args, {
-      env: { ...process.env, PORT: String(this.port), DB_FILE: this.dbFile, LOG_LEVEL: 'warn', ...this.env },
+      env: { ...process.env, PORT: String(this.boundPort), DB_FILE: this.dbFile, LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -49,6 +61,13 @@ export class ServerProcess {
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${this.log}`);
+      // Both our server and the classic one print the port they really bound.
+      const bound = /listening on (?:http:\/\/\S*:)?(\d+)/.exec(this.log.slice(logStart))?.[1];
+      if (!bound) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
+      this.boundPort = Number(bound);
       try {
         if ((await fetch(`${this.url}/restaurants/1`)).ok) return;
       } catch {
@@ -85,15 +104,4 @@ export class ServerProcess {
     child.kill(signal);
     await exited;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
