@@ -8,14 +8,40 @@ interface Fixtures {
   server: ServerProcess;
   /** Reads the server's state through the public API, as any client would. */
   api: ServerApi;
+  /** On failure, what the pages and the server said: a CI log alone must explain a rare failure. */
+  diagnostics: void;
 }
 
+/** Console lines kept per test, the last ones: enough to see what the app was doing. */
+const KEPT_LINES = 60;
+
 export const test = base.extend<Fixtures>({
-  server: async ({}, use) => {
+  server: async ({}, use, testInfo) => {
     const server = await ServerProcess.start();
     await use(server);
+    if (testInfo.status !== testInfo.expectedStatus) {
+      const log = server.output().trim();
+      if (log) console.error(`[server log, last lines]\n${log.split('\n').slice(-KEPT_LINES).join('\n')}`);
+    }
     await server.dispose();
   },
+  diagnostics: [
+    async ({ context }, use, testInfo) => {
+      const lines: string[] = [];
+      const keep = (line: string) => lines.push(`${new Date().toISOString().slice(11, 23)} ${line}`) > KEPT_LINES && lines.shift();
+      context.on('console', (message) => keep(`${message.type()}: ${message.text()} (${message.location().url})`));
+      context.on('weberror', (error) => keep(`page error: ${error.error().message}`));
+      context.on('requestfailed', (request) => keep(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`));
+      await use();
+      if (testInfo.status === testInfo.expectedStatus) return;
+      if (lines.length) console.error(`[browser console]\n${lines.join('\n')}`);
+      for (const page of context.pages()) {
+        const text = await page.locator('body').innerText({ timeout: 1_000 }).catch((error: Error) => error.message);
+        console.error(`[page ${page.url()} said]\n${text.replace(/\n+/g, ' | ').slice(0, 800)}`);
+      }
+    },
+    { auto: true },
+  ],
   baseURL: async ({ server }, use) => use(server.url),
   api: async ({ server }, use) => use(new ServerApi(server)),
 });
