@@ -22,6 +22,7 @@ import { RestaurantMap } from '../map/restaurant-map';
 import { samePlaces } from '../map/map-place';
 import { Connectivity } from '../sync/connectivity';
 import { FocusOnNavigation } from '../core/focus-on-navigation';
+import { mediaQuery } from '../core/media-query';
 import { RatingData } from '../ratings/rating-data';
 import { type ListPlace, ListMemory, sameQuery } from './list-memory';
 import { FilterBar } from './filter-bar';
@@ -207,6 +208,7 @@ export class RestaurantList {
   }
 
   constructor() {
+    afterNextRender(() => requestIdleCallback(() => this.idle.set(true), { timeout: 2_000 }));
     // Once everything is read: the first cards of what is shown, for the next visit's first paint.
     effect(() => {
       if (!this.complete()) return;
@@ -252,6 +254,21 @@ export class RestaurantList {
 
   /** Narrow screens: the map is shown only on request. Wide screens always show it beside the list. */
   protected readonly mapOpen = signal(false);
+  /** Wide screens, where the map stands beside the list: restaurant-list.css's breakpoint. */
+  private readonly wide = mediaQuery('(min-width: 64rem)');
+  /**
+   * Leaflet (150 KB, and a long task on a phone's CPU) loads only for a map that is shown: on a
+   * narrow screen, not until "Show map"; once loaded, a hidden map is kept, not made again.
+   */
+  private readonly mapRequested = signal(false);
+  /** The cards have painted and the browser has a moment: a wide screen's map may load then. */
+  private readonly idle = signal(false);
+  protected readonly mapWanted = computed(() => this.mapRequested() || (this.wide() && this.idle()));
+
+  protected toggleMap(): void {
+    this.mapRequested.set(true);
+    this.mapOpen.update((open) => !open);
+  }
 
   /** Past the map's markers and zoom buttons in one step, to whatever follows it. */
   protected skipMap(event: Event): void {
