@@ -6,6 +6,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 process.env.CHROME_BIN ||= '/usr/bin/chromium';
 
 const suites = [
+  // Every tsconfig (app, worker, server, bench, e2e): esbuild and tsx strip types without checking them.
+  { name: 'types', command: 'npm run typecheck', count: (_output, code) => (code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }) },
   { name: 'server', command: 'npm run test:server', count: countNodeTest },
   { name: 'unit', command: 'npm run test:unit', count: countKarma },
   { name: 'e2e', command: 'npm run test:e2e', count: countPlaywright, before: () => rmSync('test-results/e2e-results.json', { force: true }) },
@@ -22,7 +24,7 @@ for (const suite of suites) {
   suite.before?.();
   const started = Date.now();
   const { code, output } = await run(suite.command);
-  const counts = suite.count(output);
+  const counts = suite.count(output, code);
   // A suite that exits non-zero without a countable failure still counts as one failure.
   if (code !== 0 && counts.failed === 0) counts.failed = 1;
   results.push({ name: suite.name, code, seconds: ((Date.now() - started) / 1000).toFixed(1), ...counts });

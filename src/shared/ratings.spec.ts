@@ -1,4 +1,4 @@
-import { NO_RATING, normalizeRatings, ratingText, reviewCountText, withPending } from './ratings';
+import { NO_RATING, normalizeRatings, withPending } from './ratings';
 
 describe('ratings', () => {
   it('keeps only well-formed summaries from the server', () => {
@@ -23,13 +23,5 @@ describe('ratings', () => {
     expect(withPending({ restaurant_id: 1, average: 4, count: 3 }, [1])).toEqual({ average: 3.25, count: 4, pending: 1 });
     expect(withPending(undefined, [5, 4])).toEqual({ average: 4.5, count: 2, pending: 2 });
     expect(withPending(undefined, [])).toBe(NO_RATING);
-  });
-
-  it('words the figures', () => {
-    expect(ratingText(4.333)).toBe('4.3');
-    expect(ratingText(4)).toBe('4.0');
-    expect(reviewCountText({ average: 4, count: 1, pending: 0 })).toBe('1 review');
-    expect(reviewCountText({ average: 4, count: 1234, pending: 2 })).toBe('1,234 reviews (2 pending)');
-    expect(reviewCountText(NO_RATING)).toBe('No reviews yet');
   });
 });

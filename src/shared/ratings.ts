@@ -6,8 +6,6 @@
  * exact shape, so classic clients never see a field they do not know. A server without the
  * route (the original one) simply gives the app no figures, and the cards show none.
  */
-import { groupDigits } from './counts';
-
 /** One restaurant's figure, as `GET /ratings` sends it. Restaurants without reviews are absent. */
 export interface RatingSummary {
   readonly restaurant_id: number;
@@ -54,16 +52,4 @@ export function withPending(summary: RatingSummary | undefined, pendingRatings: 
   if (count === 0) return NO_RATING;
   const sum = pendingRatings.reduce((total, rating) => total + rating, serverSum);
   return { average: Math.round((sum / count) * 100) / 100, count, pending: pendingRatings.length };
-}
-
-/** "4.3" — one decimal, as people read ratings. */
-export function ratingText(average: number): string {
-  return (Math.round(average * 10) / 10).toFixed(1);
-}
-
-/** "12 reviews", "1 review", "No reviews yet", with "(1 pending)" when some are on this device only. */
-export function reviewCountText({ count, pending }: ShownRating): string {
-  if (count === 0) return 'No reviews yet';
-  const reviews = `${groupDigits(count)} ${count === 1 ? 'review' : 'reviews'}`;
-  return pending ? `${reviews} (${pending} pending)` : reviews;
 }

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
-import { ratingText, reviewCountText } from '../../shared/ratings';
+import { ratingText, reviewCountText } from './rating-text';
 import { RatingData } from './rating-data';
 
 /**
