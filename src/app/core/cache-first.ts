@@ -2,6 +2,7 @@ import { EMPTY, Observable, concat, defer, exhaustMap, from, map, merge, switchM
 import { HttpError, NetworkError } from '../../shared/api-client';
 import { LOADING, type Loaded, ready } from './loaded';
 import { oneAtATime } from './one-at-a-time';
+import { shareUnchanged } from './share-unchanged';
 
 /** What asking the network gave: a fresh copy (now in IndexedDB), a "does not exist", or nothing. */
 export type RefreshResult = 'fresh' | 'missing' | 'failed';
@@ -22,7 +23,8 @@ export interface CacheFirstSource<T> {
 /**
  * The read path of every data service: the IndexedDB copy at once (stale), then the network's copy
  * once it is stored, then a fresh read after every change. Offline, the local copy stands, with no
- * error; with no local copy either, the stream says `unavailable`.
+ * error; with no local copy either, the stream says `unavailable`. What did not change keeps its
+ * objects, and an emission that changes nothing is dropped (share-unchanged.ts).
  */
 export function cacheFirst<T>({ read, refresh, changes, isEmpty, refreshes = EMPTY }: CacheFirstSource<T>): Observable<Loaded<T>> {
   return defer(() => {
@@ -51,7 +53,7 @@ export function cacheFirst<T>({ read, refresh, changes, isEmpty, refreshes = EMP
       }),
       map(toLoaded),
     );
-    return merge(concat(cached, fresh), updates, again);
+    return merge(concat(cached, fresh), updates, again).pipe(shareUnchanged());
   });
 }
 
