@@ -28,7 +28,10 @@ export const test = base.extend<Fixtures>({
   diagnostics: [
     async ({ context }, use, testInfo) => {
       const lines: string[] = [];
-      const keep = (line: string) => lines.push(`${new Date().toISOString().slice(11, 23)} ${line}`) > KEPT_LINES && lines.shift();
+      const keep = (line: string) => {
+        lines.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+        if (lines.length > KEPT_LINES) lines.shift();
+      };
       context.on('console', (message) => keep(`${message.type()}: ${message.text()} (${message.location().url})`));
       context.on('weberror', (error) => keep(`page error: ${error.error().message}`));
       context.on('requestfailed', (request) => keep(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`));

@@ -7,7 +7,9 @@ import type { Loaded } from './loaded';
  * about another restaurant). Handing the view the previous objects where the new ones are equal
  * lets Angular stop there: `computed`s whose input is the same reference are not recomputed, and
  * OnPush cards whose input is the same object are not checked. At 10,000 restaurants that
- * re-sort and re-render cost about half a second on a phone; the comparison costs milliseconds.
+ * re-sort and re-render cost about half a second on a phone (4× throttled profile); comparing
+ * 10,000 equal restaurants costs 16–57 ms on this machine (Node, scratch timing), paid on each
+ * emission of the list.
  * An emission that changes nothing at all (same state, freshness and value) is not passed on.
  */
 export function shareUnchanged<T>(): MonoTypeOperatorFunction<Loaded<T>> {

@@ -1,13 +1,12 @@
 import { Injectable, inject } from '@angular/core';
-import { type Observable, Subject, defer, map, merge } from 'rxjs';
+import { type Observable, Subject, defer } from 'rxjs';
 import type { Restaurant } from '../../shared/api';
 import { type AppDb, FIRST_SCREEN_META_KEY, type StoreName } from '../../shared/db-schema';
 import { type RestaurantView, restaurantView, restaurantsView } from '../../shared/pending-view';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
 import { type RefreshResult, cacheFirst, quietly } from '../core/cache-first';
-import { type Loaded, ready } from '../core/loaded';
-import { shareUnchanged } from '../core/share-unchanged';
+import type { Loaded } from '../core/loaded';
 import { ApiTarget } from '../sync/api-target';
 import { Outbox } from '../sync/outbox';
 import { Reconnect } from '../sync/reconnect';
@@ -49,16 +48,14 @@ export class RestaurantData {
       // First visit: the network's list is shown as soon as it is parsed, not after 10,000
       // records have been written to IndexedDB and read back.
       const fetched = new Subject<RestaurantView[]>();
-      const stored = cacheFirst({
+      return cacheFirst({
         read: () => this.readAll(),
         refresh: () => this.refreshAll(fetched),
         changes: this.events.changes({ stores: STORES }),
         isEmpty: (list) => list.length === 0,
         refreshes: this.refreshes,
+        early: fetched,
       });
-      // The stored copy read back after the network's is equal to it: shareUnchanged drops it, so
-      // 10,000 restaurants are not sorted and drawn twice.
-      return merge(fetched.pipe(map((list) => ready(list, false))), stored).pipe(shareUnchanged());
     });
   }
 
