@@ -15,6 +15,11 @@ export class WriteClock {
     this.last = floor;
   }
 
+  /** The wall clock itself: what a favorite wish is clamped to (restaurant-store.ts). */
+  wall(): number {
+    return this.wallClock();
+  }
+
   next(): number {
     const now = this.wallClock();
     this.last = now > this.last ? now : this.last + 1;

@@ -142,8 +142,7 @@ export class RestaurantStore implements RestaurantStorage {
    * client with a wish it may have queued offline. It is clamped to the server's clock, so a
    * device whose clock runs ahead counts as "now" and cannot win against every later wish. A
    * wish older than the stored one is not applied: the answer is the current state. Without
-   * `wishedAt` (classic clients) the wish is made now, which is never older than the stored one:
-   * today's behaviour.
+   * `wishedAt` (classic clients) the wish is made now and always applied: today's behaviour.
    *
    * What is stored is the time of the applied wish, not of its arrival: a wish made at 10:00 and
    * delivered at 11:00 must still lose against one made at 10:30 and delivered at 11:05.
@@ -156,11 +155,12 @@ export class RestaurantStore implements RestaurantStorage {
     return this.writes.run((): FavoriteResult => {
       // Taken inside the batch, so timestamps (and change numbers) follow commit order.
       const now = this.clock.next();
-      const effective = wishedAt === undefined ? now : Math.min(wishedAt, now);
+      const effective = wishTime(wishedAt, this.clock.wall());
       // Looked up first so that an unknown id takes no change number.
       const changedAt = this.selectFavoriteChangedAt.get(id);
       if (changedAt === undefined) return { outcome: 'not-found' };
-      if (effective < changedAt) {
+      // A classic PUT is always applied, as the classic server did.
+      if (wishedAt !== undefined && effective < changedAt) {
         const current = this.selectById.get(id);
         if (!current) throw new Error(`restaurant ${id} vanished inside a write`);
         return { outcome: 'superseded', restaurant: toClassicRestaurant(current) };
@@ -176,4 +176,14 @@ export class RestaurantStore implements RestaurantStorage {
       return { outcome: 'applied', restaurant: toClassicRestaurant(row) };
     });
   }
+}
+
+/**
+ * When a wish counts as made: the device's time, clamped to the server's wall clock; a classic
+ * PUT (no time) is made now, and is applied whatever is stored. The wall clock, not the write clock: under a burst of writes the
+ * write clock runs ahead of real time (each stamp at least 1 ms after the last), and a wish
+ * clamped to it would beat a wish made a moment later by another device.
+ */
+export function wishTime(wishedAt: number | undefined, wallNow: number): number {
+  return wishedAt === undefined ? wallNow : Math.min(wishedAt, wallNow);
 }

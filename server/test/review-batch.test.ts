@@ -151,24 +151,35 @@ describe('POST /reviews/batch when the server is killed mid-batch', () => {
     const dbFile = join(dir, 'batch.sqlite');
     const launcher = await warmLauncher(1);
     try {
-      const batches = Array.from({ length: 30 }, (_, b) =>
-        Array.from({ length: REVIEW_BATCH_MAX_ITEMS }, (_, i) => create({ name: `Batch ${b} item ${i}`, restaurant_id: 1 + (i % 10) })),
-      );
+      // Four clients keep sending batches until the kill, so some are in flight when it comes
+      // however fast this machine commits them (a fixed set could all be answered first).
+      const batches: ReturnType<typeof create>[][] = [];
+      const statuses: Array<number | 'cut off'> = [];
       let server = await launcher.launch(dbFile);
       let answered = 0;
-      const sent = batches.map((items) =>
-        batch(server.url, items).then(
-          (a) => {
-            answered++;
-            return a.status;
-          },
-          () => 'cut off' as const,
-        ),
-      );
+      let killing = false;
+      const sender = async () => {
+        while (!killing) {
+          const b = batches.length;
+          const items = Array.from({ length: REVIEW_BATCH_MAX_ITEMS }, (_, i) =>
+            create({ name: `Batch ${b} item ${i}`, restaurant_id: 1 + (i % 10) }),
+          );
+          batches.push(items);
+          statuses[b] = await batch(server.url, items).then(
+            (answer) => {
+              answered++;
+              return answer.status;
+            },
+            () => 'cut off' as const,
+          );
+        }
+      };
+      const senders = Array.from({ length: 4 }, sender);
       // Kill once a few batches were acknowledged: the rest are in flight or not yet read.
       while (answered < 3) await new Promise((resolve) => setTimeout(resolve, 1));
+      killing = true;
       await server.kill();
-      const statuses = await Promise.all(sent);
+      await Promise.all(senders);
       const acknowledged = statuses.filter((s) => s === 200).length;
       const cutOff = statuses.filter((s) => s === 'cut off').length;
       assert.ok(cutOff > 0, `some batches were in flight at the kill (acknowledged ${acknowledged})`);

@@ -157,6 +157,22 @@ describe(`storage conformance (${TEST_BACKEND})`, () => {
     assert.equal(await storage.restaurants.exists(404), false);
   });
 
+  it('a wish made now wins over a clamped one even when a burst of writes ran the write clock ahead', async () => {
+    // 300 writes at once: each stamp is at least 1 ms after the last, so stamps run ahead of the
+    // wall clock. Wish times are clamped to the wall clock, not to those stamps.
+    await Promise.all(Array.from({ length: 300 }, (_, i) => storage.restaurants.setFavorite(1 + (i % 3), i % 2 === 0)));
+    assert.equal((await storage.restaurants.setFavorite(5, true, Date.now() + 3_600_000)).outcome, 'applied');
+    assert.equal((await storage.restaurants.setFavorite(5, false, Date.now())).outcome, 'applied');
+    // A classic PUT (no time) is applied whatever is stored, as the classic server did.
+    const classic = await storage.restaurants.setFavorite(5, true);
+    assert.equal(classic.outcome, 'applied');
+    // The next tests compare stamps with the wall clock: let it catch up with the write clock.
+    const written = 'restaurant' in classic ? classic.restaurant.updatedAt : Date.now();
+    const stamp = typeof written === 'number' ? written : Date.parse(written);
+    assert.ok(Number.isFinite(stamp), `a readable write time: ${written}`);
+    while (Date.now() <= stamp) await new Promise((resolve) => setTimeout(resolve, 5));
+  });
+
   it('filters restaurants case-insensitively and by updated time, and pages them', async () => {
     const manhattan = await storage.restaurants.list({ neighborhood: 'manhattan' });
     assert.deepEqual(manhattan.map((r) => r.id), [1, 3, 4, 7, 8]);

@@ -9,7 +9,7 @@ import {
   type RestaurantRow,
   toClassicRestaurant,
 } from '../records.ts';
-import type { FavoriteResult, RestaurantFilter } from '../restaurant-store.ts';
+import { type FavoriteResult, type RestaurantFilter, wishTime } from '../restaurant-store.ts';
 import type { RestaurantStorage } from '../storage.ts';
 import { statement } from './pg-sql.ts';
 import type { PgWrites } from './pg-writes.ts';
@@ -73,11 +73,12 @@ export class PgRestaurantStore implements RestaurantStorage {
   setFavorite(id: number, isFavorite: boolean, wishedAt?: number): Promise<FavoriteResult> {
     return this.writes.run(async (tx): Promise<FavoriteResult> => {
       const now = tx.now();
-      const effective = wishedAt === undefined ? now : Math.min(wishedAt, now);
+      const effective = wishTime(wishedAt, Date.now());
       const changed = await tx.client.query<[number]>(selectFavoriteChangedAt(id));
       const changedAt = changed.rows[0]?.[0];
       if (changedAt === undefined) return { outcome: 'not-found' };
-      if (effective < changedAt) {
+      // A classic PUT is always applied, as the classic server did.
+      if (wishedAt !== undefined && effective < changedAt) {
         const current = await tx.client.query<RestaurantRow>(selectById(id));
         if (!current.rows[0]) throw new Error(`restaurant ${id} vanished inside a write`);
         return { outcome: 'superseded', restaurant: toClassicRestaurant(current.rows[0]) };
