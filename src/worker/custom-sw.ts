@@ -6,7 +6,7 @@
 /// <reference lib="webworker" />
 import { ApiClient } from '../shared/api-client';
 import { appDbOpener } from '../shared/db-schema';
-import { replayOutbox, replayOutboxPatiently } from '../shared/replay';
+import { replayOutboxPatiently } from '../shared/replay';
 import {
   KEPT_NOTICES_META_KEY,
   type KeptNotice,
@@ -62,12 +62,14 @@ self.addEventListener('sync', (event) => {
 });
 
 // A page without Background Sync asks us to deliver what its own CSP does not let it reach (a
-// write made for an API the app is no longer set to). Failures stay queued; the page asks again.
+// write made for an API the app is no longer set to). It asks on `online`, which the page can
+// hear before the worker's own fetches work again: so the same quick retries as a sync event.
+// Failures stay queued; the page asks again.
 self.addEventListener('message', (event) => {
   if (!isReplayRequest(event.data)) return;
   event.waitUntil(
     db()
-      .then((database) => replayOutbox({ db: database, apiFor, notify }))
+      .then((database) => replayOutboxPatiently({ db: database, apiFor, notify }))
       .catch(() => undefined),
   );
 });
