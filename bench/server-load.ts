@@ -127,7 +127,7 @@ interface RatioRun {
  * GET /restaurants against a bare node:http server that sends the very same bytes (status,
  * headers, body captured from our answer), measured one after the other in the same run, with
  * the same connections and duration: the ratio is how much of what Node itself could do our
- * whole stack (routing, hooks, CORS, helmet, the change-sequence read, the list cache) keeps.
+ * whole stack (routing, hooks, CORS, security headers, the change-sequence read, the list cache) keeps.
  */
 async function measureBareRatio(
   scope: Scope,

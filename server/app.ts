@@ -157,7 +157,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     app.setErrorHandler(handleError);
     closeConnectionsOnShutdown(app);
     registerCors(app);
-    await registerSecurityHeaders(app, options.apiBaseUrl ?? '');
+    registerSecurityHeaders(app, options.apiBaseUrl ?? '');
     await app.register(compress, {
       // The plugin's brotli quality (4) suits per-request JSON; 11 would cost far more CPU.
       encodings: ['br', 'gzip'],
