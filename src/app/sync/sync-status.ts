@@ -62,7 +62,13 @@ export class SyncStatus {
 
   /** What the worker had to say while no tab was open: shown once, by the first tab to read it. */
   private async showKeptNotices(database: Database, toaster: Toaster): Promise<void> {
-    const tx = (await database.get()).transaction('meta', 'readwrite');
+    const db = await database.get();
+    // Usually nothing is kept: a readonly look first, so a start does not take `meta` for
+    // writing, which every other transaction on that store (the worker's too) would wait for.
+    if ((await db.get('meta', KEPT_NOTICES_META_KEY)) === undefined) return;
+    // Read again where it is deleted, so of two tabs starting at once only one shows them, and a
+    // notice the worker added since the look is shown too.
+    const tx = db.transaction('meta', 'readwrite');
     const kept = (await tx.store.get(KEPT_NOTICES_META_KEY))?.value;
     if (kept !== undefined) await tx.store.delete(KEPT_NOTICES_META_KEY);
     await tx.done;
