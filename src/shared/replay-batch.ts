@@ -16,6 +16,7 @@
  */
 import type { CreatedReview, Review } from './api';
 import { HttpError, isRetryable } from './api-client';
+import { readMany } from './outbox-bulk';
 import type { StoredChange, StoredCreate, StoredReview } from './outbox-records';
 import { type BatchItem, type BatchItemResult, REVIEW_BATCH_MAX_BYTES, REVIEW_BATCH_MAX_ITEMS } from './review-batch';
 import { failReview, settleChange } from './replay-changes';
@@ -169,14 +170,18 @@ async function settleResults(run: ReplayRun, sent: StoredReview[], results: Arra
 async function asBefore(run: ReplayRun, chunk: StoredReview[], sent: StoredReview[]): Promise<StoredReview[]> {
   const ids = new Set(sent.map((r) => r.local_id));
   const before = chunk.filter((r) => ids.has(r.local_id));
+  const creates = before.filter((r) => r.kind === 'review-create');
+  if (!creates.length) return before;
   const tx = run.db.transaction('offline-reviews', 'readwrite');
-  for (const record of before) {
-    if (record.kind !== 'review-create') continue;
-    const current = await tx.store.get(record.local_id);
+  const { found } = await readMany(tx.store, creates.map((r) => r.local_id), (r) => r.local_id);
+  const writes: Promise<unknown>[] = [];
+  for (const record of creates) {
+    const current = found.get(record.local_id);
     if (current?.kind === 'review-create' && current.attempts === record.attempts + 1) {
-      await tx.store.put({ ...current, attempts: record.attempts });
+      writes.push(tx.store.put({ ...current, attempts: record.attempts }));
     }
   }
+  await Promise.all(writes);
   await tx.done;
   return before;
 }
