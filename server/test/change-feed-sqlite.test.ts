@@ -4,26 +4,21 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { generateLargeDataSet } from '../seed-large.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../storage/migrations.ts';
 import { seedClassicData } from '../storage/seed.ts';
 import { openSqliteStorage } from '../storage/sqlite-storage.ts';
-import { call, makeTempDir, pull, removeDir, startServer } from './helpers.ts';
+import { call, pull, startServer, suiteTempDir } from './helpers.ts';
 
 const ids = (list: { id: number }[]) => list.map((item) => item.id);
 
 describe('change feed on an SQLite file from before it', () => {
-  let dir: string;
-  before(() => {
-    dir = makeTempDir('rr-feed-');
-  });
-  after(() => removeDir(dir));
+  const fileIn = suiteTempDir('rr-feed-');
 
   it('upgrades a database from before the feed in place: every row numbered, favorites dated', async () => {
-    const dbFile = join(dir, 'version-1.sqlite');
+    const dbFile = fileIn('version-1.sqlite');
     const favoriteAt = Date.parse('2026-06-01T12:00:00.000Z');
     const reviewAt = Date.parse('2026-06-02T12:00:00.000Z');
     const old = new Database(dbFile);
@@ -71,7 +66,7 @@ describe('change feed on an SQLite file from before it', () => {
   });
 
   it('numbers rows that a script inserted directly, when the database is next opened', async () => {
-    const file = join(dir, 'behind.sqlite');
+    const file = fileIn('behind.sqlite');
     await openSqliteStorage(file).close();
     const raw = new Database(file);
     raw
@@ -92,7 +87,7 @@ describe('change feed on an SQLite file from before it', () => {
   });
 
   it('has seed:large number its rows itself', () => {
-    const file = join(dir, 'bulk.sqlite');
+    const file = fileIn('bulk.sqlite');
     generateLargeDataSet(file, { restaurants: 20, reviews: 50 });
     const db = new Database(file, { readonly: true });
     try {

@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CHANGE_PAGE_LIMITS } from '../../src/shared/change-feed.ts';
-import { type TestServer, call, makeTempDir, pull, pullAll, removeDir, review, startServer } from './helpers.ts';
+import { type TestServer, call, pull, pullAll, review, startServer, suiteTempDir } from './helpers.ts';
 
 const ids = (list: { id: number }[]) => list.map((item) => item.id);
 
@@ -159,14 +158,10 @@ describe('change feed (GET /changes)', () => {
 });
 
 describe('change feed retention', () => {
-  let dir: string;
-  before(() => {
-    dir = makeTempDir('rr-feed-');
-  });
-  after(() => removeDir(dir));
+  const fileIn = suiteTempDir('rr-feed-');
 
   it('answers resync to a cursor older than a pruned tombstone, and serves newer cursors as before', async () => {
-    const dbFile = join(dir, 'retention.sqlite');
+    const dbFile = fileIn('retention.sqlite');
     const first = await startServer({ dbFile });
     const victim = await post(first.url);
     const beforeDelete = (await pull(first.url, 0)).cursor;

@@ -1,26 +1,21 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { GroupCommit } from '../storage/group-commit.ts';
-import { makeTempDir, removeDir } from './helpers.ts';
+import { suiteTempDir } from './helpers.ts';
 
 describe('group commit', () => {
-  let dir: string;
+  const fileIn = suiteTempDir('rr-group-');
   let db: Database.Database;
   let observer: Database.Database;
   let writes: GroupCommit;
   const insert = (value: string) => () => db.prepare('INSERT INTO t (v) VALUES (?)').run(value).lastInsertRowid;
   const values = () => observer.prepare('SELECT v FROM t ORDER BY id').pluck().all();
 
-  before(() => {
-    dir = makeTempDir('rr-group-');
-  });
-  after(() => removeDir(dir));
   beforeEach(() => {
     db?.close();
     observer?.close();
-    const file = join(dir, `${Date.now()}-${Math.random()}.sqlite`);
+    const file = fileIn(`${Date.now()}-${Math.random()}.sqlite`);
     db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');

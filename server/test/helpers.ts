@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { changeFeedPaths } from '../../src/shared/change-feed.ts';
 import { buildServer, type ServerOptions } from '../app.ts';
@@ -28,6 +29,25 @@ export function makeTempDir(prefix = 'rr-server-'): string {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A temporary folder for the tests of the `describe` block this is called in (it adds that
+ * block's before and after hooks): made before the first test, removed after the last. Returns
+ * a function naming a file in it, for tests and later hooks (the folder exists only by then).
+ */
+export function suiteTempDir(prefix?: string): (name: string) => string {
+  let dir: string | undefined;
+  before(() => {
+    dir = makeTempDir(prefix);
+  });
+  after(() => {
+    if (dir) removeDir(dir);
+  });
+  return (name) => {
+    if (!dir) throw new Error('suiteTempDir: the folder is made in a before hook; name files in tests and later hooks');
+    return join(dir, name);
+  };
 }
 
 export async function startServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {

@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { generateLargeDataSet } from '../seed-large.ts';
 import { WriteClock } from '../storage/clock.ts';
 import { SCHEMA_VERSION } from '../storage/migrations.ts';
 import { openSqliteStorage } from '../storage/sqlite-storage.ts';
-import { ISO_DATE, call, makeTempDir, removeDir, review, startServer } from './helpers.ts';
+import { ISO_DATE, call, review, startServer, suiteTempDir } from './helpers.ts';
 
 describe('persistence', () => {
-  let dir: string;
-  before(() => {
-    dir = makeTempDir('rr-persist-');
-  });
-  after(() => removeDir(dir));
+  const fileIn = suiteTempDir('rr-persist-');
 
   it('keeps every write across a restart, seeds only once, and keeps edit tokens valid', async () => {
-    const dbFile = join(dir, 'restart.sqlite');
+    const dbFile = fileIn('restart.sqlite');
     const first = await startServer({ dbFile });
     const created = (await call(first.url, '/reviews/', { method: 'POST', json: review({ comments: 'Survives restarts' }) })).body;
     const favorite = (await call(first.url, '/restaurants/6?is_favorite=true', { method: 'PUT' })).body;
@@ -48,7 +43,7 @@ describe('persistence', () => {
   });
 
   it('opens SQLite in WAL mode with synchronous=FULL and foreign keys on, at the latest schema', () => {
-    const storage = openSqliteStorage(join(dir, 'pragmas.sqlite'));
+    const storage = openSqliteStorage(fileIn('pragmas.sqlite'));
     try {
       assert.equal(storage.db.pragma('journal_mode', { simple: true }), 'wal');
       assert.equal(storage.db.pragma('synchronous', { simple: true }), 2, 'FULL');
@@ -61,7 +56,7 @@ describe('persistence', () => {
   });
 
   it('uses the indexes the hot queries need', () => {
-    const storage = openSqliteStorage(join(dir, 'plans.sqlite'));
+    const storage = openSqliteStorage(fileIn('plans.sqlite'));
     try {
       const plan = (sql: string) =>
         storage.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all().map((row) => (row as { detail: string }).detail).join(' | ');
@@ -78,7 +73,7 @@ describe('persistence', () => {
   });
 
   it('refuses a database written by a newer server, with a clear message', () => {
-    const file = join(dir, 'future.sqlite');
+    const file = fileIn('future.sqlite');
     const db = new Database(file);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
@@ -86,7 +81,7 @@ describe('persistence', () => {
   });
 
   it('refuses a review for a missing restaurant at the database level too', () => {
-    const storage = openSqliteStorage(join(dir, 'fk.sqlite'));
+    const storage = openSqliteStorage(fileIn('fk.sqlite'));
     try {
       assert.throws(
         () =>
@@ -127,11 +122,7 @@ describe('write clock', () => {
 });
 
 describe('seed:large', () => {
-  let dir: string;
-  before(() => {
-    dir = makeTempDir('rr-large-');
-  });
-  after(() => removeDir(dir));
+  const fileIn = suiteTempDir('rr-large-');
 
   const dump = (file: string) => {
     const db = new Database(file, { readonly: true });
@@ -146,7 +137,7 @@ describe('seed:large', () => {
   };
 
   it('generates the same data every time, and a usable database', async () => {
-    const file = join(dir, 'large.sqlite');
+    const file = fileIn('large.sqlite');
     generateLargeDataSet(file, { restaurants: 50, reviews: 400 });
     const firstRun = dump(file);
     generateLargeDataSet(file, { restaurants: 50, reviews: 400 });
@@ -164,7 +155,7 @@ describe('seed:large', () => {
   });
 
   it('refuses to replace a database it did not make', async () => {
-    const file = join(dir, 'precious.sqlite');
+    const file = fileIn('precious.sqlite');
     await openSqliteStorage(file).close();
     assert.throws(() => generateLargeDataSet(file, { restaurants: 1, reviews: 1 }), /not made by seed:large/);
     assert.equal(dump(file).includes('Mission Chinese Food'), true);

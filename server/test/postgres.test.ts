@@ -6,13 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { freePort, startCluster } from '../../scripts/pg-cluster.mjs';
 import { LIVE_PATH } from '../../src/shared/change-feed.ts';
 import { PG_SCHEMA_VERSION } from '../storage/postgres/pg-migrations.ts';
-import { type Answer, type TestServer, call, makeTempDir, removeDir, review, startServer } from './helpers.ts';
+import { type Answer, type TestServer, call, review, startServer, suiteTempDir } from './helpers.ts';
 import { pgServerLauncher } from './pg-servers.ts';
 import { openSse } from './sse-client.ts';
 import { dropTestDatabase, testDatabaseUrl } from './test-database.ts';
@@ -84,14 +83,10 @@ describe('PostgreSQL answers as SQLite does', () => {
 });
 
 describe('PostgreSQL migrations and startup', () => {
-  let dir: string;
-  before(() => {
-    dir = makeTempDir('rr-pg-start-');
-  });
-  after(() => removeDir(dir));
+  const fileIn = suiteTempDir('rr-pg-start-');
 
   it('records each step once, and refuses a database newer than it knows, saying so', async () => {
-    const dbFile = join(dir, 'newer.sqlite');
+    const dbFile = fileIn('newer.sqlite');
     const server = await startServer({ dbFile });
     await server.stop();
     const url = await testDatabaseUrl(dbFile);
