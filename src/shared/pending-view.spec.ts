@@ -105,4 +105,10 @@ describe('pending-view: server data plus this device’s pending changes', () =>
     expect(summary.failedFavorites.map((f) => f.restaurant_id)).toEqual([2]);
     expect(summary.failedReviews).toEqual([refused]);
   });
+
+  it('outboxSummary lists the review records for the API, refused ones too, and none for another', () => {
+    const ours = [stored(reviewCreate({ api: API })), stored(reviewEdit(1, { api: API, status: 'failed', error: 'x' }))];
+    const summary = outboxSummary([], [...ours, stored(reviewCreate({ api: OTHER }))], API);
+    expect(summary.queuedReviews).toEqual(ours);
+  });
 });

@@ -94,6 +94,7 @@ export function reviewsView(
 /**
  * The outbox status line and the "Not sent" list, for every API this device has changes for;
  * pending changes for an API other than `api` are also counted by API: they still go there.
+ * Also the review records for `api` alone, for views that fold them into that API's figures.
  */
 export function outboxSummary(favorites: FavoriteRecord[], reviews: StoredReviewSlot[], api?: string) {
   const pending = [...favorites, ...reviews].filter((r) => r.status === 'pending');
@@ -104,6 +105,7 @@ export function outboxSummary(favorites: FavoriteRecord[], reviews: StoredReview
     waitingElsewhere: [...elsewhere].map(([api, count]) => ({ api, count })),
     failedFavorites: favorites.filter((f) => f.status === 'failed'),
     failedReviews: reviews.filter((r) => r.status === 'failed'),
+    queuedReviews: reviews.filter(forApi(api)),
   };
 }
 

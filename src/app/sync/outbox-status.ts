@@ -17,9 +17,10 @@ export class OutboxStatus {
   private readonly records = signal<Parameters<typeof outboxSummary>>([[], []]);
   private readonly summary = computed(() => {
     const [favorites, reviews] = this.records();
-    // Until the API is known, nothing is said to be going elsewhere.
+    // Until the API is known, nothing is said to be going elsewhere, and no queued review is
+    // folded into figures (outboxSummary would count every API's as this one's).
     const api = this.config.apiBaseUrl();
-    return { ...outboxSummary(favorites, reviews, api), ...(api === undefined ? { waitingElsewhere: [] } : {}) };
+    return { ...outboxSummary(favorites, reviews, api), ...(api === undefined ? { waitingElsewhere: [], queuedReviews: [] } : {}) };
   });
 
   /** Changes queued and not yet confirmed by the server. */
@@ -37,10 +38,7 @@ export class OutboxStatus {
    * Queued review records meant for the API the app uses now, for views that fold them into what
    * they show (ratings). Records for another API say nothing about this API's figures.
    */
-  readonly queuedReviews = computed(() => {
-    const api = this.config.apiBaseUrl();
-    return this.records()[1].filter((record) => record.api === api);
-  });
+  readonly queuedReviews = computed(() => this.summary().queuedReviews);
 
   constructor() {
     inject(SyncEvents)
