@@ -180,7 +180,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await app.register(reviewRoutes, { storage, writeLimit, lists });
     await app.register(reviewBatchRoutes, { storage, writeLimit });
     await app.register(changeRoutes, { storage, live });
-    await app.register(ratingRoutes, { storage });
+    await app.register(ratingRoutes, { storage, lists });
     registerAppConfig(app, { apiBaseUrl: options.apiBaseUrl ?? '' });
     await registerStaticApp(app, options.staticDir, appPageExists(storage));
     return app;

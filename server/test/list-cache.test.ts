@@ -55,6 +55,11 @@ const VARIANTS = [
   '/reviews/?restaurant_id=1&limit=2&skip=1',
   '/reviews/?restaurant_id=999',
   '/reviews/?restaurant_id=abc',
+  '/ratings',
+  '/ratings/',
+  '/ratings?restaurant_id=3',
+  '/ratings/?restaurant_id=999',
+  '/ratings?restaurant_id=abc',
 ];
 
 describe('cached list answers', () => {
@@ -120,11 +125,17 @@ describe('cached list answers', () => {
     assert.equal(two?.is_favorite, 'true');
   });
 
-  it('never answers stale after a write: 1,000 writes, 250 at a time, each followed at its acknowledgement by a read that sees it', async () => {
+  it('never answers stale after a write: 1,000 writes, 250 at a time, each followed at its acknowledgement by reads that see it', async () => {
     // Warm every entry, and keep their ETags: a conditional read after a write must not get 304.
     const before = new Map<string, string>();
     for (let id = 1; id <= 10; id++) before.set(`/reviews/?restaurant_id=${id}`, String((await get(cached.url, `/reviews/?restaurant_id=${id}`)).headers['etag']));
     before.set('/restaurants', String((await get(cached.url, '/restaurants')).headers['etag']));
+    const ratingsAnswer = await get(cached.url, '/ratings');
+    before.set('/ratings', String(ratingsAnswer.headers['etag']));
+    // Reviews are only added here, so a restaurant's count can only grow: by at least the
+    // creations acknowledged before a read.
+    const counted = new Map((JSON.parse(ratingsAnswer.body.toString()) as Array<{ restaurant_id: number; count: number }>).map((r) => [r.restaurant_id, r.count]));
+    const acknowledged = new Map<number, number>();
 
     const stale: string[] = [];
     const task = async (i: number) => {
@@ -136,6 +147,14 @@ describe('cached list answers', () => {
         const read = await get(cached.url, path, i % 4 === 0 ? { 'if-none-match': before.get(path)! } : {});
         if (read.status !== 200) stale.push(`${path} after review ${created.body.id}: ${read.status}`);
         else if (!(JSON.parse(read.body.toString()) as Array<{ id: number }>).some((r) => r.id === created.body.id)) stale.push(`${path} lacks review ${created.body.id}`);
+        acknowledged.set(restaurantId, (acknowledged.get(restaurantId) ?? 0) + 1);
+        const atLeast = (counted.get(restaurantId) ?? 0) + acknowledged.get(restaurantId)!;
+        const ratings = await get(cached.url, '/ratings', i % 4 === 0 ? { 'if-none-match': before.get('/ratings')!, 'accept-encoding': 'br' } : {});
+        if (ratings.status !== 200) stale.push(`/ratings after review ${created.body.id}: ${ratings.status}`);
+        else {
+          const count = (JSON.parse(decoded(ratings).toString()) as Array<{ restaurant_id: number; count: number }>).find((r) => r.restaurant_id === restaurantId)?.count ?? 0;
+          if (count < atLeast) stale.push(`/ratings counts ${count} reviews of ${restaurantId} after ${atLeast} were acknowledged`);
+        }
       } else {
         const wish = i % 3 === 0;
         const put = await call(cached.url, `/restaurants/${restaurantId}/?is_favorite=${wish}`, { method: 'PUT' });
