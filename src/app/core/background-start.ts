@@ -16,7 +16,8 @@ export function startInBackground(injector: Injector): void {
   // The API address is asked for at once, and waited for by API requests only.
   void injector.get(RuntimeConfig).apiBase();
   void injector.get(Delivery).start();
-  // Views refresh when connectivity returns; the live connection waits for the first paint.
+  // Views refresh when connectivity returns; the live connection waits until the app is stable,
+  // i.e. until the first screen's data is in (cacheFirst's `pendingTasks`).
   injector.get(Reconnect);
   const live = injector.get(LiveUpdates);
   void injector

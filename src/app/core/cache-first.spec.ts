@@ -1,3 +1,5 @@
+import { ApplicationRef, PendingTasks, provideZonelessChangeDetection } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
 import { Subject, firstValueFrom, take, toArray } from 'rxjs';
 import { NetworkError } from '../../shared/api-client';
 import { type RefreshResult, cacheFirst, readOnChange, retrySoon } from './cache-first';
@@ -30,6 +32,34 @@ describe('cacheFirst', () => {
     subscription.unsubscribe();
     expect(calls).withContext('the failed refresh was tried again').toBe(3);
     expect(states.at(-1)).toEqual(jasmine.objectContaining({ state: 'ready', stale: false }));
+  });
+
+  it('keeps the app unstable until the first refresh settles, answered or failed', async () => {
+    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection()] });
+    const app = TestBed.inject(ApplicationRef);
+    const pendingTasks = TestBed.inject(PendingTasks);
+    for (const answer of ['fresh', 'failed', 'thrown'] as const) {
+      let settle!: () => void;
+      const refresh = () =>
+        new Promise<RefreshResult>((resolve, reject) => {
+          settle = () => (answer === 'thrown' ? reject(new Error('storage broke')) : resolve(answer));
+        });
+      let stable = false;
+      const subscription = cacheFirst({
+        read: async () => ['cached'],
+        refresh,
+        changes: new Subject<void>(),
+        isEmpty: (value) => value.length === 0,
+        pendingTasks,
+      }).subscribe({ error: () => undefined });
+      void app.whenStable().then(() => (stable = true));
+      await pause(30);
+      expect(stable).withContext(`${answer}: while the refresh runs`).toBeFalse();
+      settle();
+      await pause(30);
+      expect(stable).withContext(`${answer}: once it settled`).toBeTrue();
+      subscription.unsubscribe();
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import type { PendingTasks } from '@angular/core';
 import { EMPTY, Observable, concat, defer, exhaustMap, from, map, merge, switchMap } from 'rxjs';
 import { HttpError, NetworkError } from '../../shared/api-client';
 import { LOADING, type Loaded, ready } from './loaded';
@@ -20,6 +21,14 @@ export interface CacheFirstSource<T> {
   refreshes?: Observable<unknown>;
   /** The network's copy as soon as it is parsed, before it is stored (a first visit): shown as fresh. */
   early?: Observable<T>;
+  /**
+   * The app's pending tasks: the first refresh is one of them, so `ApplicationRef.whenStable()`
+   * means "the first screen's data is in". What waits for it (the service worker's registration
+   * with its prefetch of every app file, the live connection) then no longer competes with that
+   * data for the browser's six connections per host and its CPU: on a first visit at 10,000
+   * restaurants the first card came 200–450 ms later in two of three visits while they did.
+   */
+  pendingTasks?: PendingTasks;
 }
 
 /**
@@ -35,6 +44,7 @@ export function cacheFirst<T>({
   isEmpty,
   refreshes = EMPTY,
   early = EMPTY,
+  pendingTasks,
 }: CacheFirstSource<T>): Observable<Loaded<T>> {
   return defer(() => {
     let result: RefreshResult | undefined;
@@ -45,7 +55,12 @@ export function cacheFirst<T>({
       return result === 'failed' ? { state: 'unavailable' } : LOADING;
     };
     const cached = from(read()).pipe(switchMap((value) => (isEmpty(value) ? [] : [ready(value, true)])));
-    const fresh = from(refresh()).pipe(
+    const first = refresh();
+    if (pendingTasks) {
+      const done = pendingTasks.add();
+      first.then(done, done);
+    }
+    const fresh = from(first).pipe(
       switchMap((answer) => {
         result = answer;
         return read();

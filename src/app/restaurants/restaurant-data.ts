@@ -1,4 +1,4 @@
-import { Injectable, inject } from '@angular/core';
+import { Injectable, PendingTasks, inject } from '@angular/core';
 import { type Observable, Subject, defer } from 'rxjs';
 import type { Restaurant } from '../../shared/api';
 import { type AppDb, FIRST_SCREEN_META_KEY, type StoreName } from '../../shared/db-schema';
@@ -40,6 +40,7 @@ export class RestaurantData {
   private readonly events = inject(SyncEvents);
   private readonly outbox = inject(Outbox);
   private readonly target = inject(ApiTarget);
+  private readonly pendingTasks = inject(PendingTasks);
   /** Back online (or back from a while away): every open view asks the network again. */
   private readonly refreshes = inject(Reconnect).refreshes$;
 
@@ -55,6 +56,7 @@ export class RestaurantData {
         isEmpty: (list) => list.length === 0,
         refreshes: this.refreshes,
         early: fetched,
+        pendingTasks: this.pendingTasks,
       });
     });
   }
@@ -104,6 +106,7 @@ export class RestaurantData {
       changes: this.events.changes({ stores: STORES, restaurantId: id }),
       isEmpty: (restaurant) => restaurant === undefined,
       refreshes: this.refreshes,
+      pendingTasks: this.pendingTasks,
     }) as Observable<Loaded<RestaurantView>>;
   }
 

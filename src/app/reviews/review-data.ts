@@ -1,4 +1,4 @@
-import { Injectable, inject } from '@angular/core';
+import { Injectable, PendingTasks, inject } from '@angular/core';
 import type { Observable } from 'rxjs';
 import type { Review } from '../../shared/api';
 import type { StoreName } from '../../shared/db-schema';
@@ -25,6 +25,7 @@ export class ReviewData {
   private readonly events = inject(SyncEvents);
   private readonly outbox = inject(Outbox);
   private readonly target = inject(ApiTarget);
+  private readonly pendingTasks = inject(PendingTasks);
   private readonly reconnect = inject(Reconnect);
 
   /** The server's reviews merged with this device's queued ones, newest first. */
@@ -36,6 +37,7 @@ export class ReviewData {
       isEmpty: (items) => items.length === 0,
       // Back online: the reviews are read again, and "Showing saved reviews" goes with the answer.
       refreshes: this.reconnect.refreshes$,
+      pendingTasks: this.pendingTasks,
     });
   }
 
