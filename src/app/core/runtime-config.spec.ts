@@ -93,4 +93,32 @@ describe('RuntimeConfig (real IndexedDB, scripted /app-config.json)', () => {
     db.close();
     expect(published).toEqual([]);
   });
+
+  it('opens no readwrite transaction when the remembered config and API are already these', async () => {
+    await TestBed.inject(RuntimeConfig).apiBase();
+    // The next visit: same document, same API. A readwrite transaction would queue the page's
+    // first reads behind its commit.
+    const modes: string[] = [];
+    const transaction = IDBDatabase.prototype.transaction;
+    spyOn(IDBDatabase.prototype, 'transaction').and.callFake(function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      modes.push(args[1] ?? 'readonly');
+      return transaction.apply(this, args);
+    });
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({});
+    expect(await TestBed.inject(RuntimeConfig).apiBase()).toBe(C);
+    expect(modes).not.toContain('readwrite');
+    expect(modes.length).toBeGreaterThan(0);
+
+    // A different document is written, in a readwrite transaction.
+    network.respondWith(() => json({ apiBaseUrl: B }));
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({});
+    expect(await TestBed.inject(RuntimeConfig).apiBase()).toBe(B);
+    expect(modes).toContain('readwrite');
+    const db = await openAppDb();
+    expect((await db.get('meta', APP_CONFIG_META_KEY))?.value).toEqual({ apiBaseUrl: B });
+    expect((await db.get('meta', DATA_API_META_KEY))?.value).toBe(B);
+    db.close();
+  });
 });

@@ -88,6 +88,12 @@ export class RuntimeConfig {
    */
   private async adopt(config: AppConfig, base: string): Promise<void> {
     const db = await this.database.get();
+    // Most visits find what they would write already there. A readwrite transaction over these
+    // stores would queue the page's first reads (the list's first cards) behind its commit, so
+    // it is opened only when something changes; it reads again inside, as before.
+    const seen = db.transaction('meta');
+    const [storedConfig, storedApi] = await Promise.all([seen.store.get(APP_CONFIG_META_KEY), seen.store.get(DATA_API_META_KEY)]);
+    if (storedApi?.value === base && parseAppConfig(storedConfig?.value)?.apiBaseUrl === config.apiBaseUrl) return;
     const tx = db.transaction(['meta', 'restaurants', 'reviews', 'own-reviews', 'offline-reviews'], 'readwrite');
     const meta = tx.objectStore('meta');
     const previous = (await meta.get(DATA_API_META_KEY))?.value;
