@@ -34,6 +34,32 @@ describe('cacheFirst', () => {
     expect(states.at(-1)).toEqual(jasmine.objectContaining({ state: 'ready', stale: false }));
   });
 
+  it('does not read the stored copy again after a refresh that changed nothing, and the view turns fresh', async () => {
+    let reads = 0;
+    const answers: RefreshResult[] = ['unchanged', 'unchanged', 'fresh'];
+    const refreshes = new Subject<void>();
+    const states: Array<Loaded<string[]>> = [];
+    const subscription = cacheFirst({
+      read: async () => (reads++, [`read ${reads}`]),
+      refresh: async () => answers.shift() ?? 'fresh',
+      changes: new Subject<void>(),
+      isEmpty: (value) => value.length === 0,
+      refreshes,
+    }).subscribe((state) => states.push(state));
+    await pause(20);
+    expect(reads).withContext('the cached read only').toBe(1);
+    expect(states.at(-1)).toEqual({ state: 'ready', stale: false, value: ['read 1'] });
+
+    refreshes.next();
+    await pause(20);
+    expect(reads).withContext('a reconnect that found nothing new').toBe(1);
+    refreshes.next();
+    await pause(600);
+    expect(reads).withContext('a refresh that stored something is read back').toBe(2);
+    expect(states.at(-1)).toEqual({ state: 'ready', stale: false, value: ['read 2'] });
+    subscription.unsubscribe();
+  });
+
   it('keeps the app unstable until the first refresh settles, answered or failed', async () => {
     TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection()] });
     const app = TestBed.inject(ApplicationRef);

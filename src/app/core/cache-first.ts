@@ -5,8 +5,11 @@ import { LOADING, type Loaded, ready } from './loaded';
 import { oneAtATime } from './one-at-a-time';
 import { shareUnchanged } from './share-unchanged';
 
-/** What asking the network gave: a fresh copy (now in IndexedDB), a "does not exist", or nothing. */
-export type RefreshResult = 'fresh' | 'missing' | 'failed';
+/**
+ * What asking the network gave: a fresh copy (now in IndexedDB), the answer that nothing changed
+ * since the stored copy (so it is fresh as it is), a "does not exist", or nothing.
+ */
+export type RefreshResult = 'fresh' | 'unchanged' | 'missing' | 'failed';
 
 export interface CacheFirstSource<T> {
   /** Reads the local copy from IndexedDB. */
@@ -48,33 +51,35 @@ export function cacheFirst<T>({
 }: CacheFirstSource<T>): Observable<Loaded<T>> {
   return defer(() => {
     let result: RefreshResult | undefined;
+    let lastRead: { value: T } | undefined;
+    const readStored = () => read().then((value) => ((lastRead = { value }), value));
+    /**
+     * After a refresh, what IndexedDB holds. A refresh that stored nothing leaves it as last read:
+     * a replay that delivered something refreshes every open view, and the list read all 10,000
+     * restaurants again for an answer of zero changed ones.
+     */
+    const afterRefresh = (answer: RefreshResult) => {
+      result = answer;
+      return answer === 'unchanged' && lastRead ? [lastRead.value] : readStored();
+    };
     const toLoaded = (value: T): Loaded<T> => {
       if (result === 'missing') return { state: 'not-found' };
-      if (result === 'fresh') return ready(value, false);
+      if (result === 'fresh' || result === 'unchanged') return ready(value, false);
       if (!isEmpty(value)) return ready(value, true);
       return result === 'failed' ? { state: 'unavailable' } : LOADING;
     };
-    const cached = from(read()).pipe(switchMap((value) => (isEmpty(value) ? [] : [ready(value, true)])));
+    const cached = from(readStored()).pipe(switchMap((value) => (isEmpty(value) ? [] : [ready(value, true)])));
     const first = refresh();
     if (pendingTasks) {
       const done = pendingTasks.add();
       first.then(done, done);
     }
-    const fresh = from(first).pipe(
-      switchMap((answer) => {
-        result = answer;
-        return read();
-      }),
-      map(toLoaded),
-    );
-    const updates = readOnChange(changes, read).pipe(map(toLoaded));
+    const fresh = from(first).pipe(switchMap(afterRefresh), map(toLoaded));
+    const updates = readOnChange(changes, readStored).pipe(map(toLoaded));
     // Each answer replaces what the view says about freshness: back online, "saved data" goes.
     const again = refreshes.pipe(
       exhaustMap(() => retrySoon(refresh, (answer) => answer === 'failed')),
-      switchMap((answer) => {
-        result = answer;
-        return read();
-      }),
+      switchMap(afterRefresh),
       map(toLoaded),
     );
     // The stored copy read back after an early one is equal to it: shareUnchanged drops it, so a

@@ -141,6 +141,8 @@ export class RestaurantData {
       const hasCopy = (await db.count('restaurants')) > 0;
       const options = { timeoutMs: READ_TIMEOUT_MS };
       const changed = hasCopy && cursor ? await this.api.restaurantsChangedSince(cursor, options) : undefined;
+      // Nothing changed since the stored copy: nothing to write, and nothing to read back.
+      if (changed?.length === 0) return 'unchanged';
       const restaurants = changed ?? (await this.api.restaurants(options));
       if (!hasCopy && restaurants.length && fetched) {
         fetched.next(restaurantsView(restaurants, await db.getAll('offline-favorites'), this.target.current()));
