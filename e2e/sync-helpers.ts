@@ -54,26 +54,6 @@ export async function dispatchSync(context: BrowserContext, page: Page, tag: str
   await cdp.detach();
 }
 
-/**
- * Makes the document now in `page` see the context's offline state, and returns how to undo that
- * (call it right after `context.setOffline(false)`). With Debian's Chromium 150 and this
- * Playwright, a document loaded while the context is offline reports `navigator.onLine === true`
- * and never hears `offline`, although every request it makes fails (Chromium 156 did not do this;
- * microsoft/playwright#42174 is the same for a page opened in an offline context). The harness is
- * wrong there, not the app: a browser without a network says so to a new document too.
- */
-export async function offlineInThisDocument(context: BrowserContext, page: Page): Promise<() => Promise<void>> {
-  if (!(await page.evaluate(() => navigator.onLine))) return async () => undefined;
-  const cdp = await context.newCDPSession(page);
-  const conditions = { latency: 0, downloadThroughput: -1, uploadThroughput: -1 };
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: true, ...conditions });
-  return async () => {
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, ...conditions });
-    await cdp.detach();
-  };
-}
-
 /** Favorites a restaurant from wherever its toggle is shown, and checks the toggle flipped at once. */
 export async function toggleFavorite(page: Page, name: string, expected: boolean): Promise<void> {
   const toggle = page.getByRole('button', { name: new RegExp(`favorite.*${escape(name)}`, 'i') }).first();
