@@ -29,7 +29,7 @@ export interface CacheFirstSource<T> {
    * means "the first screen's data is in". What waits for it (the service worker's registration
    * with its prefetch of every app file, the live connection) then no longer competes with that
    * data for the browser's six connections per host and its CPU: on a first visit at 10,000
-   * restaurants the first card came 200–450 ms later in two of three visits while they did.
+   * restaurants the first card came 230–460 ms later in two of three visits while they did.
    */
   pendingTasks?: PendingTasks;
 }

@@ -96,8 +96,7 @@ describe('RuntimeConfig (real IndexedDB, scripted /app-config.json)', () => {
 
   it('opens no readwrite transaction when the remembered config and API are already these', async () => {
     await TestBed.inject(RuntimeConfig).apiBase();
-    // The next visit: same document, same API. A readwrite transaction would queue the page's
-    // first reads behind its commit.
+    // The next visit: same document, same API: nothing to write.
     const modes: string[] = [];
     const transaction = IDBDatabase.prototype.transaction;
     spyOn(IDBDatabase.prototype, 'transaction').and.callFake(function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {

@@ -88,9 +88,10 @@ export class RuntimeConfig {
    */
   private async adopt(config: AppConfig, base: string): Promise<void> {
     const db = await this.database.get();
-    // Most visits find what they would write already there. A readwrite transaction over these
-    // stores would queue the page's first reads (the list's first cards) behind its commit, so
-    // it is opened only when something changes; it reads again inside, as before.
+    // Most visits find what they would write already there: the readwrite transaction over these
+    // five stores (which every other transaction on them waits for) is opened only when something
+    // changes, and reads again inside, as before. Kept because the write is pointless; it did not
+    // measurably move a repeat visit's first card (docs/performance.md).
     const seen = db.transaction('meta');
     const [storedConfig, storedApi] = await Promise.all([seen.store.get(APP_CONFIG_META_KEY), seen.store.get(DATA_API_META_KEY)]);
     if (storedApi?.value === base && parseAppConfig(storedConfig?.value)?.apiBaseUrl === config.apiBaseUrl) return;
