@@ -20,6 +20,8 @@ export interface ReplayOutcome {
   remaining: number;
   /** Records left alone because this context may not connect to their API (`canReach`). */
   unreachable: number;
+  /** Those records' APIs: what a page hands to the worker (app/sync/delivery.ts). */
+  unreachableApis: string[];
   retryAfterMs?: number;
 }
 
@@ -54,6 +56,7 @@ export class ReplayRun {
     failures: [],
     remaining: 0,
     unreachable: 0,
+    unreachableApis: [],
   };
   /**
    * Transient failures by API. Once an API failed, nothing new is sent to it in this run; the
@@ -99,6 +102,7 @@ export class ReplayRun {
   reachable(record: { api: string }, key: string): boolean {
     if (this.options.canReach?.(record.api) ?? true) return true;
     if (!this.countedUnreachable.has(key)) this.outcome.unreachable++;
+    if (!this.outcome.unreachableApis.includes(record.api)) this.outcome.unreachableApis.push(record.api);
     this.countedUnreachable.add(key);
     return false;
   }

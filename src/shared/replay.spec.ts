@@ -439,6 +439,7 @@ describe('replayOutbox: every record goes to the API it was made for', () => {
     const outcome = await replay((base) => base === C);
 
     expect(outcome.unreachable).toBe(2);
+    expect(outcome.unreachableApis).toEqual([B]);
     expect(outcome.reviewsSent).toBe(1);
     expect(outcome.remaining).toBe(2);
     expect(network.calls.every((c) => c.url.startsWith(C))).toBeTrue();

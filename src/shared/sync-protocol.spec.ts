@@ -1,4 +1,4 @@
-import { concerns, mergeScopes } from './sync-protocol';
+import { concerns, mergeScopes, replayRequest, replayRequestApis } from './sync-protocol';
 
 describe('scoped change messages', () => {
   const list = { stores: ['restaurants', 'offline-favorites'] as const };
@@ -29,5 +29,17 @@ describe('scoped change messages', () => {
       restaurantIds: [1, 2],
     });
     expect(mergeScopes({ stores: ['reviews'], restaurantIds: [1] }, { stores: ['reviews'] })).toEqual({ stores: ['reviews'] });
+  });
+});
+
+describe('replay requests (page → worker)', () => {
+  it('name the APIs the page hands over; an older tab\'s request names none and means all', () => {
+    const apis = replayRequestApis(replayRequest(['http://b.test:4001']));
+    expect(apis instanceof Set && [...apis]).toEqual(['http://b.test:4001']);
+    expect(replayRequestApis({ type: 'replay-outbox' })).toBe('all');
+    expect(replayRequestApis({ type: 'changed', stores: [] })).toBeUndefined();
+    expect(replayRequestApis(null)).toBeUndefined();
+    const junk = replayRequestApis({ type: 'replay-outbox', apis: ['http://b.test:4001', 7] });
+    expect(junk instanceof Set && [...junk]).toEqual(['http://b.test:4001']);
   });
 });

@@ -28,10 +28,25 @@ export const PULL_LOCK = 'restaurant-reviews-change-pull';
  * A page that may not reach some queued write's API itself (its CSP names only the API it is set
  * to now) posts this to its service worker, which may reach any API and replays the outbox.
  */
-export const REPLAY_REQUEST = { type: 'replay-outbox' } as const;
+const REPLAY_REQUEST_TYPE = 'replay-outbox';
 
-export function isReplayRequest(data: unknown): boolean {
-  return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === REPLAY_REQUEST.type;
+/**
+ * A page asks the worker to deliver the records for `apis`: the ones its own CSP does not let it
+ * reach. Only those: the page sends the rest itself, and a worker replay that took them too (it
+ * retries for seconds while the network comes back) would race the page for them.
+ */
+export function replayRequest(apis: readonly string[]): { type: typeof REPLAY_REQUEST_TYPE; apis: string[] } {
+  return { type: REPLAY_REQUEST_TYPE, apis: [...apis] };
+}
+
+/**
+ * The APIs a replay request names; `'all'` for a request from a tab of an earlier release, which
+ * named none and meant everything; undefined for any other message.
+ */
+export function replayRequestApis(data: unknown): ReadonlySet<string> | 'all' | undefined {
+  if (typeof data !== 'object' || data === null || (data as { type?: unknown }).type !== REPLAY_REQUEST_TYPE) return undefined;
+  const apis = (data as { apis?: unknown }).apis;
+  return Array.isArray(apis) ? new Set(apis.filter((api): api is string => typeof api === 'string')) : 'all';
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   SYNC_CHANNEL,
   SYNC_TAGS,
   type SyncMessage,
-  isReplayRequest,
+  replayRequestApis,
 } from '../shared/sync-protocol';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -64,12 +64,15 @@ self.addEventListener('sync', (event) => {
 // A page without Background Sync asks us to deliver what its own CSP does not let it reach (a
 // write made for an API the app is no longer set to). It asks on `online`, which the page can
 // hear before the worker's own fetches work again: so the same quick retries as a sync event.
-// Failures stay queued; the page asks again.
+// Only the APIs the request names: the page sends the rest itself. Failures stay queued; the
+// page asks again.
 self.addEventListener('message', (event) => {
-  if (!isReplayRequest(event.data)) return;
+  const apis = replayRequestApis(event.data);
+  if (!apis) return;
+  const canReach = apis === 'all' ? undefined : (base: string) => apis.has(base);
   event.waitUntil(
     db()
-      .then((database) => replayOutboxPatiently({ db: database, apiFor, notify }))
+      .then((database) => replayOutboxPatiently({ db: database, apiFor, canReach, notify }))
       .catch(() => undefined),
   );
 });

@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { QUICK_RETRIES_MS, RetryLaterError, countPending, replayOutboxPatiently } from '../../shared/replay';
-import { REPLAY_REQUEST, SYNC_TAGS } from '../../shared/sync-protocol';
+import { SYNC_TAGS, replayRequest } from '../../shared/sync-protocol';
 import { Database } from '../core/database';
 import { oneAtATime } from '../core/one-at-a-time';
 import { ApiTarget } from './api-target';
@@ -101,11 +101,11 @@ export class Delivery {
         canReach: this.target.canReach,
         notify: (message) => this.events.publish(message),
       });
-      if (outcome.unreachable) this.handToWorker();
+      if (outcome.unreachable) this.handToWorker(outcome.unreachableApis);
       return true;
     } catch (error) {
       if (!(error instanceof RetryLaterError)) throw error;
-      if (error.outcome.unreachable) this.handToWorker();
+      if (error.outcome.unreachable) this.handToWorker(error.outcome.unreachableApis);
       // Kept for later: honour the server's Retry-After, else the periodic replay picks it up.
       if (error.outcome.retryAfterMs) this.scheduleRetry(error.outcome.retryAfterMs);
       return false;
@@ -117,8 +117,8 @@ export class Delivery {
    * go through the service worker, which may reach any API. Without one they wait, and the sync
    * status says where they are going.
    */
-  private handToWorker(): void {
-    navigator.serviceWorker?.controller?.postMessage(REPLAY_REQUEST);
+  private handToWorker(apis: readonly string[]): void {
+    navigator.serviceWorker?.controller?.postMessage(replayRequest(apis));
   }
 
   private scheduleRetry(delayMs: number): void {
