@@ -51,6 +51,59 @@ test.describe('choose well', () => {
     await expect.poll(async () => (await api.get<Summary[]>('/ratings?restaurant_id=4'))[0]!.count).toBe(before.count + 1);
   });
 
+  test("offline, an edit of this person's rating and a deletion change the figure at once, marked as pending changes", async ({
+    page,
+    context,
+    api,
+  }) => {
+    await page.goto('/restaurant/5');
+    await writeReview(page, { name: 'Edna', rating: 5, comments: 'Top marks, first visit.' });
+    await writeReview(page, { name: 'Dora', rating: 4, comments: 'Good, will be withdrawn.' });
+    await expect.poll(async () => (await api.reviewsOf(5)).filter((r) => ['Edna', 'Dora'].includes(r.name)).length).toBe(2);
+    await expect(page.getByText('Pending sync')).toHaveCount(0);
+    await waitForOfflineReady(page);
+    const server = (await api.get<Summary[]>('/ratings?restaurant_id=5'))[0]!;
+    const hero = page.locator('.hero app-rating-summary');
+    await expect(hero).toContainText(`${server.count} reviews`);
+    await expect(hero).not.toContainText('pending');
+
+    await context.setOffline(true);
+    const edna = page.locator('article.review').filter({ hasText: 'Edna' });
+    await edna.getByRole('button', { name: 'Edit' }).click();
+    await edna.getByRole('radio', { name: '1 star', exact: true }).check();
+    await edna.getByRole('button', { name: 'Save changes' }).click();
+    // Edna's 5 becomes a 1: same count, lower average.
+    // As the page words it: the average to two decimals, shown to one.
+    const shown = (average: number) => (Math.round((Math.round(average * 100) / 100) * 10) / 10).toFixed(1);
+    const sum = server.average * server.count;
+    const edited = shown((sum - 4) / server.count);
+    await expect(hero).toContainText(`${server.count} reviews (1 change pending)`);
+    await expect(hero).toContainText(edited);
+
+    const dora = page.locator('article.review').filter({ hasText: 'Dora' });
+    await dora.getByRole('button', { name: 'Delete' }).click();
+    await dora.getByRole('group').getByRole('button', { name: 'Delete', exact: true }).click();
+    // Dora's 4 is taken out: one review fewer.
+    const deleted = shown((sum - 4 - 4) / (server.count - 1));
+    await expect(hero).toContainText(`${server.count - 1} reviews (2 changes pending)`);
+    await expect(hero).toContainText(deleted);
+    await expect(hero).toContainText('counting 2 changes to reviews not sent from this device yet');
+    await page.getByRole('link', { name: /All restaurants/ }).click();
+    const restaurantName = (await api.get<{ name: string }>('/restaurants/5')).name;
+    await expect(card(page, restaurantName)).toContainText(`${server.count - 1} reviews (2 changes pending)`);
+    // The server has neither change yet.
+    expect((await api.get<Summary[]>('/ratings?restaurant_id=5'))[0]).toEqual(server);
+
+    await context.setOffline(false);
+    await expect.poll(async () => (await api.get<Summary[]>('/ratings?restaurant_id=5'))[0]!.count).toBe(server.count - 1);
+    const after = (await api.get<Summary[]>('/ratings?restaurant_id=5'))[0]!;
+    // What the page showed ahead of the server is what the server then computed.
+    expect(after.average).toBeCloseTo((sum - 4 - 4) / (server.count - 1), 1);
+    await expect(card(page, restaurantName)).toContainText(`${server.count - 1} reviews`);
+    await expect(card(page, restaurantName)).not.toContainText('pending', { timeout: 20_000 });
+    await expect(card(page, restaurantName)).toContainText(shown(after.average));
+  });
+
   test('search by name is instant, accent- and case-insensitive, in the URL, and works offline', async ({ page, context }) => {
     await page.goto('/');
     await expect(cards(page)).toHaveCount(10);

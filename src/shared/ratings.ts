@@ -14,16 +14,30 @@ export interface RatingSummary {
   readonly count: number;
 }
 
-/** What a card or the restaurant page shows: the server's figure plus this device's pending reviews. */
+/** What a card or the restaurant page shows: the server's figure plus this device's pending changes. */
 export interface ShownRating {
   /** 0 when there are no reviews at all. */
   readonly average: number;
   readonly count: number;
-  /** How many of `count` are this device's reviews the server has not confirmed yet. */
+  /** How many of `count` are this device's new reviews the server has not confirmed yet. */
   readonly pending: number;
+  /** How many edits and deletions of this device's reviews are folded in, not yet on the server. */
+  readonly changesPending: number;
 }
 
-export const NO_RATING: ShownRating = { average: 0, count: 0, pending: 0 };
+/**
+ * This device's changes to one restaurant's figure that wait to be sent. An edit or deletion
+ * carries the rating the server has for that review, so it can be taken out of the server's sum.
+ */
+export interface PendingRatings {
+  readonly added: readonly number[];
+  readonly edited: ReadonlyArray<{ readonly from: number; readonly to: number }>;
+  readonly deleted: readonly number[];
+}
+
+export const NO_PENDING_RATINGS: PendingRatings = { added: [], edited: [], deleted: [] };
+
+export const NO_RATING: ShownRating = { average: 0, count: 0, pending: 0, changesPending: 0 };
 
 /** Accepts only well-formed entries: a figure that cannot be trusted is better not shown. */
 export function normalizeRatings(raw: unknown): RatingSummary[] {
@@ -41,15 +55,22 @@ export function normalizeRatings(raw: unknown): RatingSummary[] {
 }
 
 /**
- * The server's figure with this device's pending new reviews folded in: they count, honestly
- * marked as pending. Edits and deletions are left to the server's figure, which will follow once
- * they are delivered (the old rating of an edited review is not known here).
+ * The server's figure with this device's pending changes folded in, honestly marked as pending:
+ * new reviews count, an edit replaces the server's rating of that review, a deletion takes it out.
  */
-export function withPending(summary: RatingSummary | undefined, pendingRatings: readonly number[]): ShownRating {
+export function withPending(summary: RatingSummary | undefined, pending: PendingRatings): ShownRating {
   const serverCount = summary?.count ?? 0;
-  const serverSum = (summary?.average ?? 0) * serverCount;
-  const count = serverCount + pendingRatings.length;
+  let sum = (summary?.average ?? 0) * serverCount;
+  for (const rating of pending.added) sum += rating;
+  for (const { from, to } of pending.edited) sum += to - from;
+  for (const rating of pending.deleted) sum -= rating;
+  // A deletion the server's figure already left out (it arrived meanwhile) cannot make it negative.
+  const count = Math.max(0, serverCount + pending.added.length - pending.deleted.length);
   if (count === 0) return NO_RATING;
-  const sum = pendingRatings.reduce((total, rating) => total + rating, serverSum);
-  return { average: Math.round((sum / count) * 100) / 100, count, pending: pendingRatings.length };
+  return {
+    average: Math.round((Math.max(0, sum) / count) * 100) / 100,
+    count,
+    pending: pending.added.length,
+    changesPending: pending.edited.length + pending.deleted.length,
+  };
 }

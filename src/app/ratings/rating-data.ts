@@ -1,13 +1,13 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { debounceTime, filter, merge } from 'rxjs';
-import { type RatingSummary, NO_RATING, type ShownRating, withPending } from '../../shared/ratings';
+import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
+import { debounceTime, filter, merge, switchMap } from 'rxjs';
+import { NO_PENDING_RATINGS, NO_RATING, type RatingSummary, type ShownRating, withPending } from '../../shared/ratings';
 import { Api } from '../core/api';
 import { Database } from '../core/database';
 import { OutboxStatus } from '../sync/outbox-status';
 import { Reconnect } from '../sync/reconnect';
 import { SyncEvents } from '../sync/sync-events';
-import { pendingRatingsByRestaurant } from './pending-ratings';
+import { pendingRatingsByRestaurant, reviewsChangedByPending } from './pending-ratings';
 
 /** The last answer of `GET /ratings`, kept in the shared `meta` store for offline visits. */
 const CACHE_KEY = 'ratings';
@@ -15,7 +15,8 @@ const READ_TIMEOUT_MS = 15_000;
 
 /**
  * Average rating and review count per restaurant: the server's figures (cached on the device, so
- * they show offline too) plus this device's pending new reviews, which the view marks as pending.
+ * they show offline too) plus this device's pending new reviews, edits and deletions, which the
+ * view marks as pending.
  * A server without `GET /ratings` (the original one) leaves the figures empty and nothing breaks.
  */
 @Injectable({ providedIn: 'root' })
@@ -25,14 +26,19 @@ export class RatingData {
   private readonly outbox = inject(OutboxStatus);
 
   private readonly summaries = signal<ReadonlyMap<number, RatingSummary>>(new Map());
-  private readonly pending = computed(() => pendingRatingsByRestaurant(this.outbox.queuedReviews()));
+  /** The server's rating of each review a pending edit or deletion changes, from its stored copy. */
+  private readonly serverRatings = signal<ReadonlyMap<number, number>>(new Map());
+  private readonly changedReviews = computed(() => reviewsChangedByPending(this.outbox.queuedReviews()), {
+    equal: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
+  });
+  private readonly pending = computed(() => pendingRatingsByRestaurant(this.outbox.queuedReviews(), this.serverRatings()));
 
   /** Only restaurants with reviews (server or pending) are in it; the rest have NO_RATING. */
   private readonly shown = computed(() => {
     const summaries = this.summaries();
     const pending = this.pending();
     const shown = new Map<number, ShownRating>();
-    for (const [id, summary] of summaries) shown.set(id, withPending(summary, pending.get(id) ?? []));
+    for (const [id, summary] of summaries) shown.set(id, withPending(summary, pending.get(id) ?? NO_PENDING_RATINGS));
     for (const [id, ratings] of pending) if (!summaries.has(id)) shown.set(id, withPending(undefined, ratings));
     return shown;
   });
@@ -46,6 +52,13 @@ export class RatingData {
 
   constructor() {
     void this.readCache().then(() => this.refresh());
+    // Re-read the server copies when the changed reviews are others, or a pull brought new copies.
+    merge(toObservable(this.changedReviews), inject(SyncEvents).changes({ stores: ['reviews'] }))
+      .pipe(
+        switchMap(() => this.readServerRatings(this.changedReviews())),
+        takeUntilDestroyed(),
+      )
+      .subscribe((ratings) => this.serverRatings.set(ratings));
     // Something reached the server: its figures changed.
     inject(SyncEvents)
       .messages$.pipe(
@@ -79,6 +92,19 @@ export class RatingData {
     } catch {
       // Not cached: the next offline visit shows no figures, nothing worse.
     }
+  }
+
+  private async readServerRatings(reviewIds: readonly number[]): Promise<ReadonlyMap<number, number>> {
+    const ratings = new Map<number, number>();
+    if (reviewIds.length === 0) return ratings;
+    try {
+      const tx = (await this.database.get()).transaction('reviews');
+      const copies = await Promise.all(reviewIds.map((id) => tx.store.get(id)));
+      for (const copy of copies) if (copy) ratings.set(copy.id, copy.rating);
+    } catch {
+      // Unread: those changes are left to the server's figure, as for a review never stored here.
+    }
+    return ratings;
   }
 
   private async readCache(): Promise<void> {

@@ -4,12 +4,13 @@ import { RatingData } from './rating-data';
 
 /**
  * "★ 4.3 · 12 reviews (1 pending)" for one restaurant. One sentence for screen readers; the star
- * and separators are for the eye only. Pending reviews are this device's, not yet on the server.
+ * and separators are for the eye only. Pending reviews and changes are this device's, not yet on
+ * the server.
  */
 @Component({
   selector: 'app-rating-summary',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { class: 'rating-summary', '[class.has-pending]': 'rating().pending > 0' },
+  host: { class: 'rating-summary', '[class.has-pending]': 'rating().pending + rating().changesPending > 0' },
   template: `
     @if (rating().count) {
       <span aria-hidden="true" class="rating-star">★</span>
@@ -48,6 +49,9 @@ export class RatingSummary {
     const rating = this.rating();
     if (!rating.count) return 'No reviews yet';
     const pending = rating.pending ? `, ${rating.pending} of them waiting to be sent from this device` : '';
-    return `Rated ${this.value()} out of 5 from ${reviewCountText({ ...rating, pending: 0 })}${pending}`;
+    const changes = rating.changesPending
+      ? `, counting ${rating.changesPending === 1 ? 'a change' : `${rating.changesPending} changes`} to reviews not sent from this device yet`
+      : '';
+    return `Rated ${this.value()} out of 5 from ${reviewCountText({ ...rating, pending: 0, changesPending: 0 })}${pending}${changes}`;
   });
 }

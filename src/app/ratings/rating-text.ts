@@ -8,9 +8,16 @@ export function ratingText(average: number): string {
   return (Math.round(average * 10) / 10).toFixed(1);
 }
 
-/** "12 reviews", "1 review", "No reviews yet", with "(1 pending)" when some are on this device only. */
-export function reviewCountText({ count, pending }: ShownRating): string {
+/**
+ * "12 reviews", "1 review", "No reviews yet", with "(1 pending)" when some are new on this device
+ * only and "(1 change pending)" when edits or deletions made here are folded in.
+ */
+export function reviewCountText({ count, pending, changesPending }: ShownRating): string {
   if (count === 0) return 'No reviews yet';
   const reviews = `${groupDigits(count)} ${count === 1 ? 'review' : 'reviews'}`;
-  return pending ? `${reviews} (${pending} pending)` : reviews;
+  const notes = [
+    ...(pending ? [`${pending} pending`] : []),
+    ...(changesPending ? [`${changesPending} ${changesPending === 1 ? 'change' : 'changes'} pending`] : []),
+  ];
+  return notes.length ? `${reviews} (${notes.join(', ')})` : reviews;
 }

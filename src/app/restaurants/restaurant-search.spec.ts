@@ -26,9 +26,9 @@ const list = [
   restaurant(4, 'Casa Enrique'),
 ];
 const ratings = new Map<number, ShownRating>([
-  [1, { average: 4, count: 10, pending: 0 }],
-  [2, { average: 4.5, count: 2, pending: 1 }],
-  [4, { average: 4, count: 12, pending: 0 }],
+  [1, { average: 4, count: 10, pending: 0, changesPending: 0 }],
+  [2, { average: 4.5, count: 2, pending: 1, changesPending: 0 }],
+  [4, { average: 4, count: 12, pending: 0, changesPending: 0 }],
 ]);
 const ratingOf = (id: number) => ratings.get(id) ?? NO_RATING;
 const names = (items: readonly Restaurant[]) => items.map((r) => r.name);
