@@ -15,6 +15,7 @@ import {
   type SyncMessage,
   replayRequestApis,
 } from '../shared/sync-protocol';
+import { limitNavigationWait } from './navigation-wait';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -26,7 +27,9 @@ interface SyncEvent extends ExtendableEvent {
 
 // Angular's worker (ngsw-worker.js) is loaded by the first line of the bundle, which
 // scripts/build-worker.mjs puts there: it registers install/activate/fetch before anything of ours.
-// We only add `sync` and one message. There must be no second `fetch` listener.
+// We only add `sync`, one message and a time limit on ngsw's network-first navigations. There
+// must be no second `fetch` listener.
+limitNavigationWait(self);
 
 const channel = new BroadcastChannel(SYNC_CHANNEL);
 const db = appDbOpener();
