@@ -92,7 +92,8 @@ export class ReviewData {
       for (const id of cached.keys()) writes.push(tx.store.delete(id));
       await Promise.all(writes);
       await tx.done;
-      return 'fresh';
+      // Nothing written: the view's last read still holds (cache-first.ts), so it is not read again.
+      return writes.length ? 'fresh' : 'unchanged';
     } catch (error) {
       return quietly(error);
     }
