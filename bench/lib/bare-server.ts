@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { freePort, killChild, track } from './server.ts';
+import { killChild, listeningPort, track } from './server.ts';
 import type { Scope } from './scope.ts';
 
 export interface FixedAnswer {
@@ -20,14 +20,15 @@ export interface FixedAnswer {
 const SCRIPT = `
 const { createServer } = require('node:http');
 const { readFileSync } = require('node:fs');
-const [file, port] = process.argv.slice(1);
+const [file] = process.argv.slice(1);
 const answer = JSON.parse(readFileSync(file + '.json', 'utf8'));
 const body = readFileSync(file + '.body');
-createServer((request, response) => {
+const server = createServer((request, response) => {
   request.resume();
   response.writeHead(answer.status, { ...answer.headers, 'content-length': body.length });
   response.end(body);
-}).listen(Number(port), 'localhost', () => console.log('listening'));
+});
+server.listen(0, 'localhost', () => console.log('listening on ' + server.address().port));
 `;
 
 /** Headers Node writes by itself, or that describe one connection rather than the answer. */
@@ -58,13 +59,18 @@ export async function startBareServer(scope: Scope, dir: string, answer: FixedAn
   const file = join(dir, 'bare-answer');
   writeFileSync(`${file}.json`, JSON.stringify({ status: answer.status, headers: answer.headers }));
   writeFileSync(`${file}.body`, answer.body);
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['-e', SCRIPT, file, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['-e', SCRIPT, file], { stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
-  scope.defer(`bare server :${port}`, () => killChild(child));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+  scope.defer(`bare server pid ${child.pid}`, () => killChild(child));
+  // The OS picks the port (0) and the child prints it: nothing can take it in between.
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = listeningPort(output);
+      if (found !== undefined) resolve(found);
+    });
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}: ${output.trim()}`)));
   });
   // localhost, as the real server (HOST's default): the same address family for both.
   return { url: `http://localhost:${port}` };

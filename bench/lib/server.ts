@@ -1,5 +1,7 @@
 /**
- * The real, built server (dist/server/main.mjs) as a child process on a free port.
+ * The real, built server (dist/server/main.mjs) as a child process on a port the OS picks
+ * (PORT=0), read back from its "listening on" line: a port probed free and then handed to the
+ * child can be taken in between by anything else running on the machine (e2e/server.ts found so).
  *
  * Modelled on e2e/server.ts (ServerProcess), with two differences the bench needs: a failed start
  * still cleans up (the child and the temp dir are registered with the scope before anything can
@@ -7,7 +9,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Scope } from './scope.ts';
@@ -53,13 +54,12 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** A checkout whose build to run (its dist/server/main.mjs); this tree by default. */
   root?: string;
-  /** Listen on this port (a restart on the same address); a free one by default. */
+  /** Listen on this port (a restart on the same address); one the OS picks by default. */
   port?: number;
 }
 
 export async function startServer(scope: Scope, options: StartOptions = {}): Promise<BenchServer> {
   scope.check();
-  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'rr-bench-'));
   scope.defer(`temp dir ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   const dbFile = options.dbFile ?? join(dir, 'db.sqlite');
@@ -67,31 +67,38 @@ export async function startServer(scope: Scope, options: StartOptions = {}): Pro
   const root = options.root ?? ROOT;
   const child: ChildProcess = spawn(process.execPath, [join(root, 'dist/server/main.mjs')], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DB_FILE: dbFile, LOG_LEVEL: 'warn', ...options.env },
+    env: { ...process.env, PORT: String(options.port ?? 0), DB_FILE: dbFile, LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   track(child);
   const stop = () => killChild(child);
-  scope.defer(`server :${port}`, stop);
+  scope.defer(`server pid ${child.pid}`, stop);
   child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
   child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
 
-  const url = `http://localhost:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  let port: number | undefined;
   while (true) {
     scope.check();
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`server exited with ${child.exitCode ?? child.signalCode}: ${log.trim().slice(-500)}`);
     }
+    port ??= listeningPort(log);
     try {
-      if ((await fetch(`${url}/restaurants/1`)).ok) break;
+      if (port !== undefined && (await fetch(`http://localhost:${port}/restaurants/1`)).ok) break;
     } catch {
-      // not listening yet
+      // not answering yet
     }
     if (Date.now() > deadline) throw new Error(`server did not answer in time: ${log.trim().slice(-500)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { url, port, dbFile, pid: child.pid!, output: () => log, stop };
+  return { url: `http://localhost:${port}`, port, dbFile, pid: child.pid!, output: () => log, stop };
+}
+
+/** The port in a line such as "Restaurant Reviews listening on http://localhost:41234" (or "…on 41234"). */
+export function listeningPort(output: string): number | undefined {
+  const port = /listening on (?:https?:\/\/\S*:)?(\d+)/.exec(output)?.[1];
+  return port === undefined ? undefined : Number(port);
 }
 
 /** SIGTERM, then SIGKILL after 3 s. Resolves once the child has exited. */
@@ -104,17 +111,5 @@ export function killChild(child: ChildProcess): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      // 1337 is the developers' own server; never take it even if it happens to be free.
-      probe.close(() => (port === 1337 ? freePort().then(resolve, reject) : resolve(port)));
-    });
   });
 }
