@@ -232,6 +232,7 @@ test.describe('offline writes through Background Sync', () => {
     api,
   }) => {
     // PUTs the server answered (a try that fails before reaching the network is tried again).
+    // Read by polling: Playwright hears of an answer a moment after the outbox has emptied.
     const puts: string[] = [];
     context.on('response', (response) => {
       if (response.request().method() === 'PUT') puts.push(response.url());
@@ -251,7 +252,7 @@ test.describe('offline writes through Background Sync', () => {
 
     await expect.poll(() => api.isFavorite(10), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => readStore(page, 'offline-favorites')).toEqual([]);
-    expect(puts.filter((url) => url.includes('/restaurants/10'))).toEqual([expect.stringContaining('is_favorite=true')]);
+    await expect.poll(() => puts.filter((url) => url.includes('/restaurants/10'))).toEqual([expect.stringContaining('is_favorite=true')]);
     await page.reload();
     await expect(page.getByRole('button', { name: /favorite.*Casa Enrique/i })).toHaveAttribute('aria-pressed', 'true');
   });

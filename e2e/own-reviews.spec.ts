@@ -28,6 +28,7 @@ test.describe('a person edits and deletes their own reviews', () => {
 
   test('offline: an edit of a review not yet sent just changes the queued record', async ({ page, context, api }) => {
     // Requests the server answered (a try that fails before reaching the network is tried again).
+    // Read by polling: Playwright hears of an answer a moment after the outbox has emptied.
     const methods: string[] = [];
     context.on('response', (response) => {
       if (response.url().includes('/reviews')) methods.push(response.request().method());
@@ -51,7 +52,7 @@ test.describe('a person edits and deletes their own reviews', () => {
       .poll(async () => (await api.reviewsOf(3)).filter((r) => r.name === 'Otto').map((r) => r.comments))
       .toEqual(['Final words, written offline.']);
     await expect.poll(() => readStore(page, 'offline-reviews')).toEqual([]);
-    expect(methods.filter((m) => m === 'POST')).toHaveLength(1);
+    await expect.poll(() => methods.filter((m) => m === 'POST')).toHaveLength(1);
     expect(methods.filter((m) => m === 'PUT')).toHaveLength(0);
   });
 

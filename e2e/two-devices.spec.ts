@@ -34,7 +34,8 @@ function favoriteButton(page: Page, name: string) {
  * Device A on Katz's page, ready for offline, then offline. Returns the favorite PUTs A (its page
  * or its worker) sends from then on that the server answered. (Right after going online a first
  * try can fail before it reaches the network, and is tried again a second later: that try
- * reached nobody.)
+ * reached nobody.) Read it by polling: Playwright hears of an answer a moment after the outbox
+ * has emptied.
  */
 async function offlineOnKatz(a: Page, context: BrowserContext): Promise<string[]> {
   await a.goto(`/restaurant/${KATZ.id}`);
@@ -183,7 +184,7 @@ test.describe('two devices on one server', () => {
     await expectDelivered(a);
     expect(await api.isFavorite(KATZ.id)).toBe(false);
     // Sent once, answered "superseded", and not sent again.
-    expect(aPuts).toEqual([expect.stringContaining('wished_at=')]);
+    await expect.poll(() => aPuts).toEqual([expect.stringContaining('wished_at=')]);
     await b.context.close();
   });
 
@@ -217,7 +218,7 @@ test.describe('two devices on one server', () => {
         { dbName: DB_NAME, key: KEPT_NOTICES_META_KEY },
       );
     await expect.poll(kept, { timeout: 25_000 }).toEqual([expect.objectContaining({ type: 'favorite-superseded', restaurantId: KATZ.id })]);
-    expect(aPuts).toEqual([expect.stringContaining('wished_at=')]);
+    await expect.poll(() => aPuts).toEqual([expect.stringContaining('wished_at=')]);
 
     const later = await aContext.newPage();
     await later.goto('/');
