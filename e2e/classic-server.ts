@@ -16,6 +16,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { listeningLine } from '../server/listening';
 
 type Row = Record<string, unknown> & { id: number };
 
@@ -127,6 +128,6 @@ const server = createServer((request, response) => {
 // Every interface, IPv4 and IPv6, as Sails did: `localhost` then works whichever one a client picks.
 server.listen(Number(process.env['PORT'] ?? 1337), () => {
   const address = server.address();
-  process.stdout.write(`classic server listening on ${typeof address === 'object' && address ? address.port : ''}\n`);
+  process.stdout.write(listeningLine('classic server', `http://localhost:${typeof address === 'object' && address ? address.port : ''}`));
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listeningPort } from '../server/listening';
 
 /**
  * The real, built server as a child process, on a free port with its own SQLite file.
@@ -62,12 +63,12 @@ export class ServerProcess {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${this.log}`);
       // Both our server and the classic one print the port they really bound.
-      const bound = /listening on (?:http:\/\/\S*:)?(\d+)/.exec(this.log.slice(logStart))?.[1];
-      if (!bound) {
+      const bound = listeningPort(this.log.slice(logStart));
+      if (bound === undefined) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         continue;
       }
-      this.boundPort = Number(bound);
+      this.boundPort = bound;
       try {
         if ((await fetch(`${this.url}/restaurants/1`)).ok) return;
       } catch {

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.ts';
 import { ConfigError, readConfig } from './config.ts';
+import { listeningLine } from './listening.ts';
 
 /** Longest wait for in-flight requests on shutdown before giving up. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -40,7 +41,7 @@ try {
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
-process.stdout.write(`Restaurant Reviews listening on http://${shownHost}:${port}\n`);
+process.stdout.write(listeningLine('Restaurant Reviews', `http://${shownHost}:${port}`));
 // Say which API the served app uses, so a wrong API_BASE_URL is seen at once.
 process.stdout.write(`The app's API: ${config.apiBaseUrl || 'this server (API_BASE_URL is empty)'}\n`);
 

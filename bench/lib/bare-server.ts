@@ -7,7 +7,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { killChild, listeningPort, track } from './server.ts';
+import { listeningPort } from '../../server/listening.ts';
+import { killChild, track } from './server.ts';
 import type { Scope } from './scope.ts';
 
 export interface FixedAnswer {

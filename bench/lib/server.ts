@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listeningPort } from '../../server/listening.ts';
 import type { Scope } from './scope.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
@@ -95,11 +96,6 @@ export async function startServer(scope: Scope, options: StartOptions = {}): Pro
   return { url: `http://localhost:${port}`, port, dbFile, pid: child.pid!, output: () => log, stop };
 }
 
-/** The port in a line such as "Restaurant Reviews listening on http://localhost:41234" (or "…on 41234"). */
-export function listeningPort(output: string): number | undefined {
-  const port = /listening on (?:https?:\/\/\S*:)?(\d+)/.exec(output)?.[1];
-  return port === undefined ? undefined : Number(port);
-}
 
 /** SIGTERM, then SIGKILL after 3 s. Resolves once the child has exited. */
 export function killChild(child: ChildProcess): Promise<void> {

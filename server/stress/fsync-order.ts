@@ -16,6 +16,7 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleServer } from '../../scripts/server-bundle.mjs';
+import { listeningUrl } from '../listening.ts';
 import { removeDir } from '../test/helpers.ts';
 import { ROOT } from '../test/server-process.ts';
 
@@ -137,8 +138,8 @@ export async function checkFsyncOrder(script: string): Promise<FsyncVerdict> {
       let output = '';
       strace.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match?.[1]) resolve(match[1]);
+        const url = listeningUrl(output);
+        if (url) resolve(url);
       });
       strace.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       strace.once('exit', (code) => reject(new Error(`strace exited (${code}): ${output}`)));

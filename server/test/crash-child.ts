@@ -8,6 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { buildServer } from '../app.ts';
+import { listeningLine } from '../listening.ts';
 
 // A first instance, thrown away, does the one-time work (JIT, schema compilers) ahead of time.
 const warmUp = await buildServer({ dbFile: ':memory:', logLevel: 'silent' });
@@ -25,5 +26,5 @@ async function start({ dbFile, databaseUrl }: { dbFile: string; databaseUrl?: st
   const app = await buildServer({ dbFile, databaseUrl, logLevel: 'silent', rateLimitMax: 1_000_000_000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  process.stdout.write(`listening on http://127.0.0.1:${port}\n`);
+  process.stdout.write(listeningLine('crash child', `http://127.0.0.1:${port}`));
 }

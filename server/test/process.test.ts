@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { listeningUrl } from '../listening.ts';
 import { call, makeTempDir, removeDir, review } from './helpers.ts';
 import { answerBody, reviewPost, trickle } from './slow-client.ts';
 import { openSse } from './sse-client.ts';
@@ -45,8 +46,8 @@ async function start(env: Record<string, string>): Promise<Child> {
   const child = run(env);
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const match = /listening on (http:\/\/\S+)/.exec(child.stdout());
-    if (match?.[1]) return { process: child.process, url: match[1], exit: child.exit, stdout: child.stdout, stderr: child.stderr };
+    const url = listeningUrl(child.stdout());
+    if (url) return { process: child.process, url, exit: child.exit, stdout: child.stdout, stderr: child.stderr };
     if (child.process.exitCode !== null || Date.now() > deadline) {
       child.process.kill('SIGKILL');
       throw new Error(`server did not start: ${child.stderr()}`);

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleServer } from '../../scripts/server-bundle.mjs';
+import { listeningUrl } from '../listening.ts';
 import { removeDir } from './helpers.ts';
 import { PG_ADMIN_URL, testDatabaseUrl } from './test-database.ts';
 
@@ -34,15 +35,15 @@ export interface Launcher {
 const STARTUP_TIMEOUT_MS = 30_000;
 
 /** Resolves with the URL the process prints ("listening on http://…"). */
-function listeningUrl(child: ChildProcess): Promise<string> {
+function urlItPrints(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => done(new Error(`no "listening on" within ${STARTUP_TIMEOUT_MS} ms: ${stderr}`)), STARTUP_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match?.[1]) done(undefined, match[1]);
+      const url = listeningUrl(stdout);
+      if (url) done(undefined, url);
     };
     const onStderr = (chunk: Buffer) => (stderr += chunk.toString());
     const onExit = (code: number | null) => done(new Error(`server exited (${code}) before listening: ${stderr}`));
@@ -110,7 +111,7 @@ export async function warmLauncher(spares = 2): Promise<Launcher> {
     async launch(dbFile) {
       const child = waiting.shift() ?? spawnSpare();
       waiting.push(spawnSpare());
-      const url = listeningUrl(child);
+      const url = urlItPrints(child);
       // In the PostgreSQL run, "this file" is the cluster's database named after it.
       const databaseUrl = PG_ADMIN_URL ? await testDatabaseUrl(dbFile) : undefined;
       child.stdin?.end(`${JSON.stringify({ dbFile, databaseUrl })}\n`);
@@ -135,7 +136,7 @@ export function entryPointLauncher(script: string, env: Record<string, string> =
           env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DB_FILE: dbFile, ...env },
         }),
       );
-      const url = await listeningUrl(child);
+      const url = await urlItPrints(child);
       return { url, pid: child.pid ?? -1, kill: () => killAndWait(child), stop: () => stopAndWait(child) };
     },
     async close() {
